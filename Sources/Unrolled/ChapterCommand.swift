@@ -1,0 +1,139 @@
+import Foundation
+
+/// The command line every chapter executable shares: `--help`, `--quiet`, `--quick`,
+/// `--data DIR`, `--output DIR`, plus options of its own. Unknown flags and bad values stop the
+/// program with exit status 2 and a usage hint.
+public struct ChapterCommand {
+    public struct Option {
+        public let flag: String, valueName: String, help: String, defaultValue: String
+        public init(_ flag: String, _ valueName: String, _ help: String, default defaultValue: String) {
+            self.flag = flag
+            self.valueName = valueName
+            self.help = help
+            self.defaultValue = defaultValue
+        }
+    }
+
+    public struct Parsed {
+        public let dataDirectory: URL
+        public let outputDirectory: URL
+        public let quiet: Bool
+        public let quick: Bool
+        let values: [String: String]
+
+        /// The value of a chapter option as a finite `Double`.
+        public func double(_ flag: String) throws -> Double {
+            guard let s = values[flag], let v = Double(s), v.isFinite else {
+                throw UsageError("\(flag) needs a finite number, got '\(values[flag] ?? "")'")
+            }
+            return v
+        }
+
+        public func int(_ flag: String) throws -> Int {
+            guard let s = values[flag], let v = Int(s) else {
+                throw UsageError("\(flag) needs an integer, got '\(values[flag] ?? "")'")
+            }
+            return v
+        }
+    }
+
+    public struct UsageError: Error, CustomStringConvertible {
+        public let description: String
+        public init(_ d: String) { description = d }
+    }
+
+    public let name: String, summary: String, slug: String
+    public let options: [Option]
+
+    public init(name: String, slug: String, summary: String, options: [Option] = []) {
+        self.name = name
+        self.slug = slug
+        self.summary = summary
+        self.options = options
+    }
+
+    public var usage: String {
+        var lines = [
+            "\(name): \(summary)", "",
+            "USAGE: \(name) [options]", "",
+            "OPTIONS:",
+            "  --data <dir>          datasets directory (default: $UNROLLED_DATA or ./data)",
+            "  --output <dir>        where to write outputs (default: Figures/\(slug))",
+            "  --quick               a small, fast configuration (for smoke and determinism checks)",
+            "  --quiet               print nothing but errors",
+        ]
+        for o in options {
+            let left = "  \(o.flag) <\(o.valueName)>"
+            lines.append(left.padding(toLength: max(22, left.count + 1), withPad: " ", startingAt: 0) + "\(o.help) (default: \(o.defaultValue))")
+        }
+        lines.append("  -h, --help            show this help")
+        return lines.joined(separator: "\n")
+    }
+
+    /// Parses `arguments` (without the program name). Returns `nil` after printing help.
+    public func parse(_ arguments: [String]) throws -> Parsed? {
+        var data = ProcessInfo.processInfo.environment["UNROLLED_DATA"] ?? "data"
+        var output = "Figures/\(slug)"
+        var quiet = false, quick = false
+        var values: [String: String] = [:]
+        for o in options { values[o.flag] = o.defaultValue }
+        var i = 0
+        func value(_ flag: String) throws -> String {
+            i += 1
+            guard i < arguments.count else { throw UsageError("\(flag) needs a value") }
+            return arguments[i]
+        }
+        while i < arguments.count {
+            let a = arguments[i]
+            switch a {
+            case "-h", "--help": print(usage); return nil
+            case "--quiet", "-q": quiet = true
+            case "--quick": quick = true
+            case "--data": data = try value(a)
+            case "--output": output = try value(a)
+            default:
+                guard options.contains(where: { $0.flag == a }) else {
+                    throw UsageError("unknown option '\(a)'")
+                }
+                values[a] = try value(a)
+            }
+            i += 1
+        }
+        return Parsed(dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
+                      quiet: quiet, quick: quick, values: values)
+    }
+
+    /// Runs `body`, turning errors into a message on standard error and a non-zero exit status
+    /// (2 for usage errors, 1 for everything else).
+    public func main(_ body: (Parsed) throws -> Void) -> Never {
+        do {
+            guard let parsed = try parse(Array(CommandLine.arguments.dropFirst())) else { exit(0) }
+            try body(parsed)
+            exit(0)
+        } catch let e as UsageError {
+            FileHandle.standardError.write(Data("\(name): error: \(e.description)\nRun '\(name) --help' for the options.\n".utf8))
+            exit(2)
+        } catch {
+            FileHandle.standardError.write(Data("\(name): error: \(error)\nNothing was written; outputs from earlier runs are unchanged.\n".utf8))
+            exit(1)
+        }
+    }
+}
+
+/// Progress messages on standard output, silenced by `--quiet`.
+public struct Log {
+    public let quiet: Bool
+    public init(quiet: Bool) { self.quiet = quiet }
+    public func callAsFunction(_ message: String) {
+        guard !quiet else { return }
+        print(message)
+        fflush(stdout)
+    }
+}
+
+/// Wall-clock seconds since an instant, for progress lines only (never written to outputs).
+public struct Stopwatch {
+    private let start = DispatchTime.now().uptimeNanoseconds
+    public init() {}
+    public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+}

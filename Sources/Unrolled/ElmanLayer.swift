@@ -1,0 +1,162 @@
+import Foundation
+
+/// An Elman recurrent layer over whole sequences, with `torch.nn.RNN`'s equations, parameter
+/// names and initialization:
+///
+///     h_t = act(x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh),   act = tanh or relu
+///
+/// Shapes: `x [T, B, I]`, `h0 [B, H]`, `W_ih [H, I]`, `W_hh [H, H]`, `b_ih, b_hh [H]`,
+/// output `[T, B, H]` (the states `h_1 ... h_T`). Every sequence buffer is one contiguous array.
+///
+/// Only `h_{t-1} · W_hhᵀ` is inherently sequential. The input projection of all `T` steps is one
+/// matrix product before the loop, and the weight gradients of all steps are one product each
+/// after the backward loop, which keeps the gradient buffers out of the per-step memory traffic.
+public final class ElmanLayer: Module {
+    public enum Activation: String, Sendable { case tanh, relu }
+
+    public let inputSize: Int, hiddenSize: Int
+    public let activation: Activation
+    /// `W_ih`, `[H, I]`.
+    public let weightIH: Parameter
+    /// `W_hh`, `[H, H]`.
+    public let weightHH: Parameter
+    /// `b_ih`, `b_hh`, `[H]` each, or `nil` without bias.
+    public let biasIH: Parameter?, biasHH: Parameter?
+
+    public var parameters: [Parameter] {
+        [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 }
+    }
+
+    /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.RNN`.
+    public init(_ name: String, inputSize: Int, hiddenSize: Int, activation: Activation = .tanh,
+                bias: Bool = true, rng: inout SeededRandom) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.activation = activation
+        let k = 1 / Double(hiddenSize).squareRoot()
+        weightIH = Parameter("\(name).weight_ih", shape: [hiddenSize, inputSize], uniform: k, rng: &rng)
+        weightHH = Parameter("\(name).weight_hh", shape: [hiddenSize, hiddenSize], uniform: k, rng: &rng)
+        biasIH = bias ? Parameter("\(name).bias_ih", shape: [hiddenSize], uniform: k, rng: &rng) : nil
+        biasHH = bias ? Parameter("\(name).bias_hh", shape: [hiddenSize], uniform: k, rng: &rng) : nil
+    }
+
+    /// What the forward pass keeps for the backward pass.
+    public struct Trace {
+        public let steps: Int, batch: Int
+        /// `x`, `[T, B, I]`.
+        public let inputs: [Double]
+        /// `[h0, h_1, ..., h_T]`, `[T + 1, B, H]`.
+        public let states: [Double]
+
+        /// `h_T`, `[B, H]`.
+        public var last: [Double] {
+            let n = states.count / (steps + 1)
+            return Array(states[(states.count - n)...])
+        }
+        /// `h_1 ... h_T`, `[T, B, H]`.
+        public var outputs: [Double] { Array(states[(states.count / (steps + 1))...]) }
+    }
+
+    // snippet.elman-forward
+    /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`).
+    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> Trace {
+        let H = hiddenSize, I = inputSize, BH = B * H
+        precondition(x.count == T * B * I, "ElmanLayer.forward: x has \(x.count) values, expected T·B·I = \(T * B * I)")
+        var states = [Double](repeating: 0, count: (T + 1) * BH)
+        if let h0 { for i in 0..<BH { states[i] = h0[i] } }
+        states.withUnsafeMutableBufferPointer { sp in
+            let s = sp.baseAddress!
+            // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once, written where h_t will go
+            for r in 0..<(T * B) {
+                for j in 0..<H { s[BH + r * H + j] = (biasIH?.value[j] ?? 0) + (biasHH?.value[j] ?? 0) }
+            }
+            x.withUnsafeBufferPointer { xp in
+                weightIH.value.withUnsafeBufferPointer { w in
+                    MatrixProduct.addProductTransposedB(
+                        m: T * B, n: H, k: I, a: xp.baseAddress!, lda: I, b: w.baseAddress!, ldb: I, c: s + BH, ldc: H)
+                }
+            }
+            weightHH.value.withUnsafeBufferPointer { w in
+                for t in 0..<T {
+                    let hPrev = s + t * BH, h = s + (t + 1) * BH
+                    // pre_t += h_{t-1} · W_hhᵀ                                            [B, H]
+                    MatrixProduct.addProductTransposedB(
+                        m: B, n: H, k: H, a: hPrev, lda: H, b: w.baseAddress!, ldb: H, c: h, ldc: H)
+                    // h_t = act(pre_t)
+                    switch activation {
+                    case .tanh: for i in 0..<BH { h[i] = Foundation.tanh(h[i]) }
+                    case .relu: for i in 0..<BH { h[i] = max(0, h[i]) }
+                    }
+                }
+            }
+        }
+        return Trace(steps: T, batch: B, inputs: x, states: states)
+    }
+    // snippet.end
+
+    // snippet.elman-backward
+    /// Backpropagation through time. `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when the
+    /// loss reads no output but the last), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
+    /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
+    public func backward(
+        _ trace: Trace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
+    ) -> (dh0: [Double], dx: [Double]) {
+        let H = hiddenSize, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
+        var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
+        var dh = dLast ?? [Double](repeating: 0, count: BH)            // ∂L/∂h_t from later steps
+        dpre.withUnsafeMutableBufferPointer { dp in
+            trace.states.withUnsafeBufferPointer { sp in
+                weightHH.value.withUnsafeBufferPointer { w in
+                    for t in stride(from: T - 1, through: 0, by: -1) {
+                        let d = dp.baseAddress! + t * BH, h = sp.baseAddress! + (t + 1) * BH
+                        switch activation {
+                        // through tanh: dpre = (dOutput_t + dh) · (1 - h_t²)
+                        case .tanh: for i in 0..<BH { d[i] = (d[i] + dh[i]) * (1 - h[i] * h[i]) }
+                        // through relu: dpre = (dOutput_t + dh) · [h_t > 0]
+                        case .relu: for i in 0..<BH { d[i] = h[i] > 0 ? d[i] + dh[i] : 0 }
+                        }
+                        // through h_{t-1} · W_hhᵀ, for h_{t-1}: dh = dpre · W_hh        [B, H]
+                        for i in 0..<BH { dh[i] = 0 }
+                        dh.withUnsafeMutableBufferPointer { o in
+                            MatrixProduct.addProduct(
+                                m: B, n: H, k: H, a: d, lda: H, b: w.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
+                        }
+                    }
+                }
+                let d = UnsafePointer(dp.baseAddress!)
+                // through h_{t-1} · W_hhᵀ, for W_hh, all steps: dW_hh += Σ_t dpre_tᵀ · h_{t-1}
+                weightHH.grad.withUnsafeMutableBufferPointer { g in
+                    MatrixProduct.addProductTransposedA(
+                        m: H, n: H, k: T * B, a: d, lda: H, b: sp.baseAddress!, ldb: H, c: g.baseAddress!, ldc: H)
+                }
+                // through x_t · W_ihᵀ, for W_ih, all steps: dW_ih += Σ_t dpre_tᵀ · x_t
+                trace.inputs.withUnsafeBufferPointer { xp in
+                    weightIH.grad.withUnsafeMutableBufferPointer { g in
+                        MatrixProduct.addProductTransposedA(
+                            m: H, n: I, k: T * B, a: d, lda: H, b: xp.baseAddress!, ldb: I, c: g.baseAddress!, ldc: I)
+                    }
+                }
+            }
+        }
+        // through both biases: db_ih += Σ_{t,b} dpre, db_hh += Σ_{t,b} dpre
+        for r in 0..<(T * B) {
+            for j in 0..<H {
+                biasIH?.grad[j] += dpre[r * H + j]
+                biasHH?.grad[j] += dpre[r * H + j]
+            }
+        }
+        guard inputGradient else { return (dh, []) }
+        // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                 [T, B, I]
+        var dx = [Double](repeating: 0, count: T * B * I)
+        dpre.withUnsafeBufferPointer { dp in
+            weightIH.value.withUnsafeBufferPointer { w in
+                dx.withUnsafeMutableBufferPointer { o in
+                    MatrixProduct.addProduct(
+                        m: T * B, n: I, k: H, a: dp.baseAddress!, lda: H, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
+                }
+            }
+        }
+        return (dh, dx)
+    }
+    // snippet.end
+}

@@ -1,0 +1,202 @@
+/// Matrix products on contiguous row-major buffers, the hot loops of every layer.
+///
+/// Three forms cover every forward and backward pass in the book:
+///
+/// | function | computes | typical use |
+/// |---|---|---|
+/// | `addProduct(_:_:into:)` (`nn`) | `C[M,N] += A[M,K] · B[K,N]` | `dX = dY · W` |
+/// | `addProductTransposedB` (`nt`) | `C[M,N] += A[M,K] · B[N,K]ᵀ` | `Y = X · Wᵀ` |
+/// | `addProductTransposedA` (`tn`) | `C[M,N] += A[K,M]ᵀ · B[K,N]` | `dW = dYᵀ · X` |
+///
+/// Determinism: every element of `C` is accumulated in a fixed order that depends only on the
+/// shapes (ascending `k` for `nn` and `tn`; four interleaved partial sums combined in a fixed
+/// order for `nt`). Products and sums are separate IEEE operations (no fused multiply-add), so
+/// debug and release builds give the same bits. The kernels use explicit `SIMD4<Double>` vectors,
+/// which the compiler maps onto vector registers.
+public enum MatrixProduct {
+    public typealias Pointer = UnsafePointer<Double>
+    public typealias MutablePointer = UnsafeMutablePointer<Double>
+
+    @inline(__always)
+    static func load4(_ p: Pointer) -> SIMD4<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Double>.self)
+    }
+
+    @inline(__always)
+    static func store4(_ v: SIMD4<Double>, _ p: MutablePointer) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
+    }
+
+    /// `C[M,N] += A · B` where `A[i,k]` is at `a[i * aRow + k * aCol]` and `B` is `[K,N]` with
+    /// row stride `ldb`; `C` has row stride `ldc`. Each `C[i,j]` sums over ascending `k`.
+    @inline(__always)
+    static func kernelRowsOfB(
+        m: Int, n: Int, k: Int,
+        a: Pointer, aRow: Int, aCol: Int,
+        b: Pointer, ldb: Int,
+        c: MutablePointer, ldc: Int
+    ) {
+        var i = 0
+        // Four rows of C at a time, eight columns at a time: 8 vector accumulators.
+        while i + 4 <= m {
+            var j = 0
+            while j + 8 <= n {
+                let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                var x0 = load4(c0), y0 = load4(c0 + 4)
+                var x1 = load4(c1), y1 = load4(c1 + 4)
+                var x2 = load4(c2), y2 = load4(c2 + 4)
+                var x3 = load4(c3), y3 = load4(c3 + 4)
+                for kk in 0..<k {
+                    let bp = b + kk * ldb + j
+                    let b0 = load4(bp), b1 = load4(bp + 4)
+                    let ap = a + kk * aCol + i * aRow
+                    let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
+                    let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
+                    x0 += a0 * b0; y0 += a0 * b1
+                    x1 += a1 * b0; y1 += a1 * b1
+                    x2 += a2 * b0; y2 += a2 * b1
+                    x3 += a3 * b0; y3 += a3 * b1
+                }
+                store4(x0, c0); store4(y0, c0 + 4)
+                store4(x1, c1); store4(y1, c1 + 4)
+                store4(x2, c2); store4(y2, c2 + 4)
+                store4(x3, c3); store4(y3, c3 + 4)
+                j += 8
+            }
+            if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
+            i += 4
+        }
+        // Remaining rows one at a time; sixteen columns at a time keeps four independent sums.
+        while i < m {
+            var j = 0
+            let ci = c + i * ldc
+            while j + 16 <= n {
+                var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
+                for kk in 0..<k {
+                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
+                    let bp = b + kk * ldb + j
+                    x += av * load4(bp); y += av * load4(bp + 4)
+                    z += av * load4(bp + 8); w += av * load4(bp + 12)
+                }
+                store4(x, ci + j); store4(y, ci + j + 4); store4(z, ci + j + 8); store4(w, ci + j + 12)
+                j += 16
+            }
+            while j + 8 <= n {
+                var x = load4(ci + j), y = load4(ci + j + 4)
+                for kk in 0..<k {
+                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
+                    let bp = b + kk * ldb + j
+                    x += av * load4(bp); y += av * load4(bp + 4)
+                }
+                store4(x, ci + j); store4(y, ci + j + 4)
+                j += 8
+            }
+            if j < n { rowsTail(rows: i..<(i + 1), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
+            i += 1
+        }
+    }
+
+    /// Scalar columns left over from the vector loop; same summation order (ascending `k`).
+    @inline(__always)
+    static func rowsTail(
+        rows: Range<Int>, cols: Range<Int>, k: Int,
+        a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        for i in rows {
+            for j in cols {
+                var s = c[i * ldc + j]
+                for kk in 0..<k { s += a[i * aRow + kk * aCol] * b[kk * ldb + j] }
+                c[i * ldc + j] = s
+            }
+        }
+    }
+
+    /// `C[M,N] += A[M,K] · B[K,N]`.
+    public static func addProduct(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        kernelRowsOfB(m: m, n: n, k: k, a: a, aRow: lda, aCol: 1, b: b, ldb: ldb, c: c, ldc: ldc)
+    }
+
+    /// `C[M,N] += A[K,M]ᵀ · B[K,N]`.
+    public static func addProductTransposedA(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        kernelRowsOfB(m: m, n: n, k: k, a: a, aRow: 1, aCol: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+    }
+
+    /// `C[M,N] += A[M,K] · B[N,K]ᵀ`: dot products of rows of `A` with rows of `B`.
+    ///
+    /// Each dot product keeps four partial sums (lanes `k mod 4` of a `SIMD4`), adds them as
+    /// `(s0 + s1) + (s2 + s3)`, then adds the scalar tail in ascending `k`, then adds to `C`.
+    public static func addProductTransposedB(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        let k4 = k & ~3
+        @inline(__always) func finish(_ v: SIMD4<Double>, _ ar: Pointer, _ br: Pointer) -> Double {
+            var s = (v[0] + v[1]) + (v[2] + v[3])
+            var kk = k4
+            while kk < k { s += ar[kk] * br[kk]; kk += 1 }
+            return s
+        }
+        var i = 0
+        while i + 2 <= m {
+            let a0 = a + i * lda, a1 = a0 + lda
+            var j = 0
+            while j + 2 <= n {
+                let b0 = b + j * ldb, b1 = b0 + ldb
+                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s10 = SIMD4<Double>(), s11 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 {
+                    let x0 = load4(a0 + kk), x1 = load4(a1 + kk)
+                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk)
+                    s00 += x0 * w0; s01 += x0 * w1
+                    s10 += x1 * w0; s11 += x1 * w1
+                    kk += 4
+                }
+                c[i * ldc + j] += finish(s00, a0, b0)
+                c[i * ldc + j + 1] += finish(s01, a0, b1)
+                c[(i + 1) * ldc + j] += finish(s10, a1, b0)
+                c[(i + 1) * ldc + j + 1] += finish(s11, a1, b1)
+                j += 2
+            }
+            if j < n {
+                let b0 = b + j * ldb
+                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 { let w = load4(b0 + kk); s0 += load4(a0 + kk) * w; s1 += load4(a1 + kk) * w; kk += 4 }
+                c[i * ldc + j] += finish(s0, a0, b0)
+                c[(i + 1) * ldc + j] += finish(s1, a1, b0)
+            }
+            i += 2
+        }
+        if i < m {
+            let a0 = a + i * lda
+            var j = 0
+            while j + 4 <= n {
+                let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
+                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 {
+                    let x = load4(a0 + kk)
+                    s0 += x * load4(b0 + kk); s1 += x * load4(b1 + kk)
+                    s2 += x * load4(b2 + kk); s3 += x * load4(b3 + kk)
+                    kk += 4
+                }
+                c[i * ldc + j] += finish(s0, a0, b0)
+                c[i * ldc + j + 1] += finish(s1, a0, b1)
+                c[i * ldc + j + 2] += finish(s2, a0, b2)
+                c[i * ldc + j + 3] += finish(s3, a0, b3)
+                j += 4
+            }
+            while j < n {
+                let b0 = b + j * ldb
+                var s0 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 { s0 += load4(a0 + kk) * load4(b0 + kk); kk += 4 }
+                c[i * ldc + j] += finish(s0, a0, b0)
+                j += 1
+            }
+        }
+    }
+}

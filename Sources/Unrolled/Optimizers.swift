@@ -1,0 +1,80 @@
+import Foundation
+
+/// An update rule applied to every parameter after a backward pass.
+public protocol Optimizer {
+    /// Updates `parameters` in place from their `grad`.
+    mutating func step(_ parameters: [Parameter])
+}
+
+/// Plain stochastic gradient descent: `p ← p - lr · g`.
+public struct SGD: Optimizer {
+    public var learningRate: Double
+    public init(learningRate: Double) { self.learningRate = learningRate }
+
+    public mutating func step(_ parameters: [Parameter]) {
+        for p in parameters { p.addScaledGradient(-learningRate) }
+    }
+}
+
+/// Adam (Kingma and Ba, 2015) exactly as `torch.optim.Adam` with its defaults:
+///
+///     m ← β1 m + (1-β1) g,   v ← β2 v + (1-β2) g²,
+///     p ← p - (lr / (1-β1ᵗ)) · m / (√v / √(1-β2ᵗ) + ε)
+///
+/// (ε is added after the bias correction of √v.) Moments start at zero, `t` counts from 1.
+public struct Adam: Optimizer {
+    public var learningRate: Double
+    public let beta1: Double, beta2: Double, epsilon: Double
+    public private(set) var t = 0
+    public private(set) var m: [[Double]] = []
+    public private(set) var v: [[Double]] = []
+
+    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+        self.learningRate = learningRate
+        self.beta1 = beta1
+        self.beta2 = beta2
+        self.epsilon = epsilon
+    }
+
+    public mutating func step(_ parameters: [Parameter]) {
+        if m.isEmpty {
+            m = parameters.map { [Double](repeating: 0, count: $0.count) }
+            v = m
+        }
+        t += 1
+        let c1 = 1 - pow(beta1, Double(t)), c2 = (1 - pow(beta2, Double(t))).squareRoot()
+        let stepSize = learningRate / c1
+        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        for (j, p) in parameters.enumerated() {
+            p.value.withUnsafeMutableBufferPointer { value in
+                p.grad.withUnsafeBufferPointer { grad in
+                    m[j].withUnsafeMutableBufferPointer { m in
+                        v[j].withUnsafeMutableBufferPointer { v in
+                            for i in 0..<value.count {
+                                let g = grad[i]
+                                m[i] = b1 * m[i] + (1 - b1) * g
+                                v[i] = b2 * v[i] + (1 - b2) * g * g
+                                value[i] -= stepSize * m[i] / (v[i].squareRoot() / c2 + eps)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Rescales all gradients together when their global L2 norm exceeds `maxNorm`, as
+/// `torch.nn.utils.clip_grad_norm_`: `g ← g · min(1, maxNorm / (‖g‖ + 1e-6))`.
+/// Returns the norm before clipping.
+@discardableResult
+public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Double) -> Double {
+    var sum = 0.0
+    for p in parameters { for g in p.grad { sum += g * g } }
+    let norm = sum.squareRoot()
+    let coefficient = min(1, maxNorm / (norm + 1e-6))
+    if coefficient < 1 {
+        for p in parameters { for i in 0..<p.count { p.grad[i] *= coefficient } }
+    }
+    return norm
+}

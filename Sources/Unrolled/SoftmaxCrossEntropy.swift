@@ -1,0 +1,47 @@
+import Foundation
+
+/// Log-softmax and the negative log-likelihood loss, on rows of logits `z [B, C]`.
+public enum SoftmaxCrossEntropy {
+    // snippet.log-softmax
+    /// `log softmax(z)_c = z_c - log Σ_j exp(z_j)`, computed as `z_c - m - log Σ_j exp(z_j - m)`
+    /// with `m = max_j z_j` so that no exponential overflows. Shapes: `z [B, C]` → `[B, C]`.
+    public static func logSoftmax(_ z: [Double], classes: Int) -> [Double] {
+        var out = z
+        for row in stride(from: 0, to: z.count, by: classes) {
+            var m = -Double.infinity
+            for c in 0..<classes { m = max(m, z[row + c]) }
+            var s = 0.0
+            for c in 0..<classes { s += exp(z[row + c] - m) }
+            let logSum = m + log(s)
+            for c in 0..<classes { out[row + c] = z[row + c] - logSum }
+        }
+        return out
+    }
+    // snippet.end
+
+    // snippet.nll
+    /// The mean negative log-likelihood `L = (1/Σ w) Σ_b w_b · (-logp[b, y_b])` and its gradient
+    /// with respect to the logits, `∂L/∂z[b, c] = w_b (softmax(z_b)_c - [c = y_b]) / Σ w`.
+    ///
+    /// `weights` gives each row's weight `w_b` (1 for every row when `nil`): with
+    /// `w_b = classWeight[y_b]` this is PyTorch's `CrossEntropyLoss(weight:)`.
+    public static func loss(
+        logProbabilities logp: [Double], targets: [Int], classes: Int, weights: [Double]? = nil
+    ) -> (loss: Double, dLogits: [Double]) {
+        var total = 0.0, weightSum = 0.0
+        for (b, y) in targets.enumerated() {
+            let w = weights?[b] ?? 1
+            total += w * -logp[b * classes + y]
+            weightSum += w
+        }
+        var dz = [Double](repeating: 0, count: logp.count)
+        for (b, y) in targets.enumerated() {
+            let w = (weights?[b] ?? 1) / weightSum
+            // through log-softmax and the pick of the target: softmax minus the one-hot target
+            for c in 0..<classes { dz[b * classes + c] = w * exp(logp[b * classes + c]) }
+            dz[b * classes + y] -= w
+        }
+        return (total / weightSum, dz)
+    }
+    // snippet.end
+}
