@@ -1,1 +1,58 @@
-print("x")
+import Foundation
+import Literate
+import Unrolled
+
+/// The book tool: keeps chapters in sync with the code and outputs, compares outputs with the
+/// committed ones, and downloads the datasets.
+let usage = """
+    book: the tools behind `make`.
+
+    USAGE:
+      book sync [--check] [--figures DIR]   refresh listings, outputs and numbers in Chapters/*.md
+                                            (--check: change nothing, fail if any chapter is stale)
+      book diff EXPECTED ACTUAL             compare two output directories; fail on any difference
+      book data --into DIR                  download every dataset missing from DIR and verify it
+      book help                             show this help
+    """
+
+func fail(_ message: String, status: Int32 = 1) -> Never {
+    FileHandle.standardError.write(Data("book: \(message)\n".utf8))
+    exit(status)
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+    switch arguments.first {
+    case "sync":
+        var check = false, figures = "Figures"
+        var i = 1
+        while i < arguments.count {
+            switch arguments[i] {
+            case "--check": check = true
+            case "--figures" where i + 1 < arguments.count: figures = arguments[i + 1]; i += 1
+            default: fail("unknown option '\(arguments[i])' for sync\n\(usage)", status: 2)
+            }
+            i += 1
+        }
+        exit(try Sync.run(check: check, figures: figures) ? 0 : 1)
+    case "diff":
+        guard arguments.count == 3 else { fail("diff needs EXPECTED and ACTUAL directories\n\(usage)", status: 2) }
+        let report = try GoldenDiff.compare(expected: URL(fileURLWithPath: arguments[1]), actual: URL(fileURLWithPath: arguments[2]))
+        for m in report.messages { print(m) }
+        if report.passed {
+            print("\(arguments[2]) matches \(arguments[1]).")
+            exit(0)
+        }
+        print("\(report.differingFiles) file(s) differ from \(arguments[1]). If the change is intended, read the diff, then run `make bless`.")
+        exit(1)
+    case "data":
+        guard arguments.count == 3, arguments[1] == "--into" else { fail("data needs --into DIR\n\(usage)", status: 2) }
+        try Downloader.fetchAll(into: URL(fileURLWithPath: arguments[2]))
+    case "help", "-h", "--help", nil:
+        print(usage)
+    default:
+        fail("unknown command '\(arguments[0])'\n\(usage)", status: 2)
+    }
+} catch {
+    fail("\(error)")
+}

@@ -9,42 +9,276 @@ struct ClassifierChapter {
     let log: Log
     var languages: [String] { data.languages }
     var C: Int { data.languages.count }
+    let I = NamesData.alphabet.count
+
+    /// Held-out results of one model.
+    struct Scores {
+        var name: String
+        var validation: ConfusionMatrix
+        var test: ConfusionMatrix
+    }
 
     func run() throws -> OutputSet {
         var out = OutputSet()
-        let I = NamesData.alphabet.count
         let split = NamesSplit(data, testFraction: config.testFraction,
                                validationFraction: config.validationFraction, seed: config.splitSeed)
+        out.add("counts.csv", countsTable(split))
+        out.add("encoding.txt", encodingText())
+        out.add("split.csv", splitTable(split))
+
         let loop = TutorialLoop(iterations: config.iterations, learningRate: config.learningRate,
                                 printEvery: config.printEvery, plotEvery: config.plotEvery)
-        let clock = Stopwatch()
-
-        // 1. The tutorial, exactly: every line (duplicates included), evaluated on training draws.
         let allLetters = data.lines.map { $0.map(NamesData.indices) }
-        var rng = SeededRandom(seed: config.seed)
-        let tutorialCell = TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &rng)
-        let tutorialRun = try loop.run(tutorialCell, namesByLanguage: allLetters, display: data.lines,
-                                       languages: languages, rng: &rng, label: "tutorial", log: log)
-        let tutorialMatrix = tutorialConfusion(tutorialCell, namesByLanguage: allLetters,
-                                               samples: config.tutorialSamples, rng: &rng)
-        log("tutorial cell, \(config.tutorialSamples) random training draws: accuracy \(Format.percent(tutorialMatrix.accuracy))% (\(Int(clock.seconds)) s)")
-
-        // 2. The same recipe on the de-duplicated training part, evaluated on held-out names.
         let (trainLetters, trainDisplay) = byLanguage(split.train, classes: C)
-        var rngCell = SeededRandom(seed: config.seed &+ 1)
-        let cell = TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &rngCell)
-        let cellRun = try loop.run(cell, namesByLanguage: trainLetters, display: trainDisplay,
-                                   languages: languages, rng: &rngCell, label: "tutorial cell, train split", log: log)
-        let cellTest = confusion(cell, on: split.test, classes: C)
-        log("tutorial cell on held-out names: accuracy \(Format.percent(cellTest.accuracy))%, balanced \(Format.percent(cellTest.balancedAccuracy))%")
+        let candidates = config.candidates
 
-        var rngElman = SeededRandom(seed: config.seed &+ 2)
-        let elman = RecurrentClassifier(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &rngElman)
-        let elmanRun = try loop.run(elman, namesByLanguage: trainLetters, display: trainDisplay,
-                                    languages: languages, rng: &rngElman, label: "Elman cell, train split", log: log)
-        let elmanTest = confusion(elman, on: split.test, classes: C)
-        log("Elman cell on held-out names: accuracy \(Format.percent(elmanTest.accuracy))%, balanced \(Format.percent(elmanTest.balancedAccuracy))% (\(Int(clock.seconds)) s)")
-        _ = (tutorialRun, cellRun, elmanRun)
+        // Every training run is independent (own model, own seed), so they run in parallel.
+        enum Job { case tutorial(TutorialCell, TutorialLoop.Result, ConfusionMatrix)
+                   case recipe(any NameModel, TutorialLoop.Result)
+                   case batch(RecurrentClassifier) }
+        var jobs: [(Cancellation) throws -> Job] = [
+            { cancellation in
+                // 1. The tutorial, exactly: every line (duplicates included), judged on training draws.
+                var rng = SeededRandom(seed: config.seed)
+                let cell = TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &rng)
+                let run = try loop.run(cell, namesByLanguage: allLetters, display: data.lines, languages: languages,
+                                       rng: &rng, label: "tutorial", log: log, cancellation: cancellation)
+                let matrix = tutorialConfusion(cell, namesByLanguage: allLetters, samples: config.tutorialSamples, rng: &rng)
+                return .tutorial(cell, run, matrix)
+            },
+            { cancellation in
+                // 2. The same cell and recipe on the de-duplicated training names only.
+                var rng = SeededRandom(seed: config.seed &+ 1)
+                let cell = TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &rng)
+                let run = try loop.run(cell, namesByLanguage: trainLetters, display: trainDisplay, languages: languages,
+                                       rng: &rng, label: "tutorial cell", log: log, cancellation: cancellation)
+                return .recipe(cell, run)
+            },
+            { cancellation in
+                // 3. An Elman cell (with tanh) on the same budget.
+                var rng = SeededRandom(seed: config.seed &+ 2)
+                let elman = RecurrentClassifier(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &rng)
+                let run = try loop.run(elman, namesByLanguage: trainLetters, display: trainDisplay, languages: languages,
+                                       rng: &rng, label: "Elman cell", log: log, cancellation: cancellation)
+                return .recipe(elman, run)
+            },
+        ]
+        for (k, recipe) in candidates.enumerated() {
+            jobs.append { cancellation in
+                .batch(try recipe.train(Array(split.train.prefix(config.trainingLimit ?? split.train.count)), classes: C, seed: config.seed &+ 10 &+ UInt64(k), log: log, cancellation: cancellation))
+            }
+        }
+        let results = try parallelMap(jobs)
+        guard case let .tutorial(tutorialCell, tutorialRun, tutorialMatrix) = results[0],
+              case let .recipe(cellModel, cellRun) = results[1], let cell = cellModel as? TutorialCell,
+              case let .recipe(elmanModel, elmanRun) = results[2], let elman = elmanModel as? RecurrentClassifier
+        else { fatalError("job results out of order") }
+        let trained: [RecurrentClassifier] = results.dropFirst(3).map {
+            guard case let .batch(m) = $0 else { fatalError("job results out of order") }
+            return m
+        }
+
+        // The tutorial's own evaluation.
+        log("tutorial cell, \(config.tutorialSamples) random training draws: accuracy \(Format.percent(tutorialMatrix.accuracy))%")
+        out.add("tutorial_progress.txt", tutorialRun.progress.joined(separator: "\n") + "\n")
+        out.add("confusion_tutorial.csv", confusionTable(tutorialMatrix.rowNormalized))
+        out.add("confusion_tutorial.svg", heatmap(tutorialMatrix.rowNormalized,
+            title: "Tutorial's evaluation: \(Format.grouped(config.tutorialSamples)) random training draws"))
+
+        // Loss curves of the three single-name runs.
+        var lossTable = CSVTable(["iteration", "tutorial_cell_all_lines", "tutorial_cell_train_split", "elman_train_split"])
+        for i in 0..<tutorialRun.losses.count {
+            lossTable.append([String((i + 1) * config.plotEvery)] + [tutorialRun, cellRun, elmanRun].map { Format.number($0.losses[i]) })
+        }
+        out.add("loss.csv", lossTable)
+        var chart = LineChart(title: "Training loss, mean over each \(config.plotEvery) iterations",
+                              xLabel: "iteration", yLabel: "negative log-likelihood (nats)")
+        let xs = (1...tutorialRun.losses.count).map { Double($0 * config.plotEvery) }
+        chart.series = [
+            .init("tutorial cell, all 20,074 lines", x: xs, y: tutorialRun.losses),
+            .init("tutorial cell, training split", x: xs, y: cellRun.losses),
+            .init("Elman cell (tanh), training split", x: xs, y: elmanRun.losses),
+        ]
+        out.add("loss.svg", chart.svg)
+
+        // Held-out evaluation of every model, and the choice of the best one on validation.
+        var counts = [Double](repeating: 0, count: C)
+        for e in split.train { counts[e.label] += 1 }
+        let logPrior = counts.map { Foundation.log($0 / Double(split.train.count)) }
+        var scores = [
+            Scores(name: "tutorial cell", validation: confusion(cell, on: split.validation, classes: C),
+                   test: confusion(cell, on: split.test, classes: C)),
+            Scores(name: "Elman cell", validation: confusion(elman, on: split.validation, classes: C),
+                   test: confusion(elman, on: split.test, classes: C)),
+        ]
+        var selection = CSVTable(["candidate", "model", "tau", "validation_accuracy", "validation_balanced_accuracy", "criterion"])
+        var best: (index: Int, tau: Double, criterion: Double)? = nil
+        var validationLogp: [[[Double]]] = []
+        for (k, model) in trained.enumerated() {
+            let lp = batchedLogProbabilities(model, split.validation)
+            validationLogp.append(lp)
+            for tau in config.taus {
+                let v = adjustedConfusion(lp, split.validation, logPrior: logPrior, tau: tau)
+                let criterion = (v.accuracy + v.balancedAccuracy) / 2
+                selection.append([String(k + 1), candidates[k].description, Format.number(tau), Format.number(v.accuracy),
+                                  Format.number(v.balancedAccuracy), Format.number(criterion)])
+                if best == nil || criterion > best!.criterion { best = (k, tau, criterion) }
+            }
+        }
+        out.add("selection.csv", selection)
+        let chosen = trained[best!.index], tau = best!.tau
+        let chosenTest = adjustedConfusion(batchedLogProbabilities(chosen, split.test), split.test, logPrior: logPrior, tau: tau)
+        let chosenValidation = adjustedConfusion(validationLogp[best!.index], split.validation, logPrior: logPrior, tau: tau)
+        scores.append(Scores(name: "best", validation: chosenValidation, test: chosenTest))
+        log("chosen on validation: candidate \(best!.index + 1) (\(candidates[best!.index])), tau \(tau)")
+        for s in scores {
+            log("\(s.name): test accuracy \(Format.percent(s.test.accuracy))%, balanced \(Format.percent(s.test.balancedAccuracy))%")
+        }
+
+        var models = CSVTable(["model", "validation_accuracy", "validation_balanced_accuracy", "test_accuracy", "test_balanced_accuracy"])
+        for s in scores {
+            models.append([s.name, Format.number(s.validation.accuracy), Format.number(s.validation.balancedAccuracy),
+                           Format.number(s.test.accuracy), Format.number(s.test.balancedAccuracy)])
+        }
+        out.add("models.csv", models)
+
+        var perLanguage = CSVTable(["language", "test_names"] + scores.map { $0.name.replacingOccurrences(of: " ", with: "_") })
+        for c in 0..<C {
+            perLanguage.append([languages[c], String(split.test.filter { $0.label == c }.count)]
+                + scores.map { Format.number($0.test.recalls[c], digits: 4) })
+        }
+        out.add("per_language.csv", perLanguage)
+        out.add("confusion_test.csv", confusionTable(chosenTest.rowNormalized))
+        out.add("confusion_test.svg", heatmap(chosenTest.rowNormalized,
+            title: "Best model on \(Format.grouped(split.test.count)) held-out names"))
+
+        // Predictions for three names.
+        var predictions = CSVTable(["model", "name", "rank", "language", "log_probability"])
+        for name in ["Hinton", "Schmidhuber", "Zhou"] {
+            let letters = NamesData.indices(of: name)
+            for (label, logp) in [("tutorial cell", tutorialCell.logProbabilities(letters)),
+                                  ("best", chosen.logProbabilities(letters).enumerated().map { $1 - tau * logPrior[$0] })] {
+                let normalized = SoftmaxCrossEntropy.logSoftmax(logp, classes: C)
+                let top = normalized.indices.sorted { normalized[$0] > normalized[$1] || (normalized[$0] == normalized[$1] && $0 < $1) }.prefix(3)
+                for (rank, c) in top.enumerated() {
+                    predictions.append([label, name, String(rank + 1), languages[c], Format.fixed(normalized[c], decimals: 2)])
+                }
+            }
+        }
+        out.add("predictions.csv", predictions)
+
+        // Gradient check of the tutorial's cell and of the Elman classifier, every entry.
+        let checks = gradientChecks()
+        var gradTable = CSVTable(["model", "parameter", "shape", "entries", "max_abs_gradient", "max_abs_difference", "rel_error"])
+        for (model, shape, r) in checks {
+            gradTable.append([model, r.name, shape, String(r.entriesChecked), Format.number(r.maxAbsGradient, digits: 3),
+                              Format.number(r.maxAbsDifference, digits: 2), Format.number(r.relativeError, digits: 2)])
+        }
+        out.add("gradcheck.csv", gradTable)
+        let worst = checks.map(\.2.relativeError).max() ?? .nan
+
+        // The summary every other output and the chapter's prose can cite.
+        let majority = counts.indices.max { counts[$0] < counts[$1] }!
+        let majorityAccuracy = Double(split.test.filter { $0.label == majority }.count) / Double(split.test.count)
+        let trainNames = Set(split.train.map(\.name))
+        let overlap = split.test.filter { trainNames.contains($0.name) }.count
+        var summary = CSVTable(["metric", "value"])
+        let rows: [(String, Double)] = [
+            ("test_accuracy", chosenTest.accuracy),
+            ("test_balanced_accuracy", chosenTest.balancedAccuracy),
+            ("majority_baseline_accuracy", majorityAccuracy),
+            ("majority_baseline_balanced_accuracy", 1 / Double(C)),
+            ("gradcheck_max_rel_error", worst),
+            ("tutorial_training_draw_accuracy", tutorialMatrix.accuracy),
+            ("tutorial_cell_test_accuracy", scores[0].test.accuracy),
+            ("tutorial_cell_test_balanced_accuracy", scores[0].test.balancedAccuracy),
+            ("elman_test_accuracy", scores[1].test.accuracy),
+            ("elman_test_balanced_accuracy", scores[1].test.balancedAccuracy),
+            ("best_validation_accuracy", chosenValidation.accuracy),
+            ("best_validation_balanced_accuracy", chosenValidation.balancedAccuracy),
+            ("best_candidate", Double(best!.index + 1)),
+            ("best_tau", tau),
+            ("lines", Double(data.lines.reduce(0) { $0 + $1.count })),
+            ("distinct_pairs", Double(split.distinctCounts.reduce(0, +))),
+            ("train_names", Double(split.train.count)),
+            ("validation_names", Double(split.validation.count)),
+            ("test_names", Double(split.test.count)),
+            ("test_names_also_in_train_with_other_language", Double(overlap)),
+            ("tutorial_final_loss", tutorialRun.losses.last ?? .nan),
+            ("iterations", Double(config.iterations)),
+        ]
+        for (k, v) in rows { summary.append([k, Format.number(v)]) }
+        out.add("summary.csv", summary)
+        return out
+    }
+
+    // MARK: - Tables and figures
+
+    func countsTable(_ split: NamesSplit) -> CSVTable {
+        var t = CSVTable(["language", "lines", "distinct_lines", "distinct_ascii_names"])
+        for c in 0..<C {
+            t.append([languages[c], String(data.rawLines[c].count), String(Set(data.rawLines[c]).count), String(split.distinctCounts[c])])
+        }
+        t.append(["total", String(data.rawLines.reduce(0) { $0 + $1.count }),
+                  String(data.rawLines.reduce(0) { $0 + Set($1).count }), String(split.distinctCounts.reduce(0, +))])
+        return t
+    }
+
+    func splitTable(_ split: NamesSplit) -> CSVTable {
+        var t = CSVTable(["language", "train", "validation", "test"])
+        for c in 0..<C {
+            t.append([languages[c]] + [split.train, split.validation, split.test].map { String($0.filter { $0.label == c }.count) })
+        }
+        t.append(["total", String(split.train.count), String(split.validation.count), String(split.test.count)])
+        return t
+    }
+
+    func encodingText() -> String {
+        var lines = ["alphabet (I = \(I)): \(String(NamesData.alphabet))"]
+        for s in ["Ślusàrski", "Nguyễn", "Müller", "O'Néal"] { lines.append("toASCII(\"\(s)\") = \"\(NamesData.toASCII(s))\"") }
+        func row(_ v: ArraySlice<Double>) -> String { v.map { $0 == 1 ? "1" : "0" }.joined() }
+        let j = NamesData.oneHot("J")
+        lines.append("")
+        lines.append("\"J\": shape [1, \(I)], 1 at index \(NamesData.index(of: "J")!)")
+        lines.append("  " + row(j[0..<I]))
+        let jones = NamesData.oneHot("Jones")
+        lines.append("")
+        lines.append("\"Jones\": shape [\(jones.count / I), 1, \(I)]")
+        for (t, ch) in "Jones".enumerated() {
+            lines.append("  t=\(t) \(ch) " + row(jones[(t * I)..<((t + 1) * I)]))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    func confusionTable(_ m: [[Double]]) -> CSVTable {
+        var t = CSVTable(["truth"] + languages)
+        for (c, row) in m.enumerated() { t.append([languages[c]] + row.map { Format.number($0, digits: 4) }) }
+        return t
+    }
+
+    func heatmap(_ m: [[Double]], title: String) -> String {
+        var h = Heatmap(title: title, rowLabels: languages, columnLabels: languages, values: m,
+                        rowAxisLabel: "true language", columnAxisLabel: "predicted language")
+        h.maximum = 1
+        return h.svg
+    }
+
+    /// Central finite differences for every parameter entry of both cells, on one name.
+    func gradientChecks() -> [(String, String, GradientCheck.Result)] {
+        let letters = NamesData.indices(of: config.gradcheckName)
+        let target = languages.firstIndex(of: config.gradcheckLabel)!
+        var rng = SeededRandom(seed: config.seed &+ 99)
+        let cell = TutorialCell(inputSize: I, hiddenSize: config.gradcheckHidden, outputSize: C, rng: &rng)
+        cell.zeroGrad()
+        cell.backward(cell.forward(letters), target: target)
+        var out = GradientCheck.run(cell.parameters) { cell.loss(cell.forward(letters), target: target) }
+            .map { r in ("tutorial cell", cell.parameters.first { $0.name == r.name }!.shape.map(String.init).joined(separator: "x"), r) }
+        let elman = RecurrentClassifier(symbols: I, hiddenSize: config.gradcheckHidden, classes: C, rng: &rng)
+        elman.zeroGrad()
+        elman.lossAndGradient([letters], targets: [target])
+        out += GradientCheck.run(elman.parameters) {
+            SoftmaxCrossEntropy.loss(logProbabilities: elman.forward([letters]).logProbabilities, targets: [target], classes: C).loss
+        }.map { r in ("Elman cell", elman.parameters.first { $0.name == r.name }!.shape.map(String.init).joined(separator: "x"), r) }
         return out
     }
 }

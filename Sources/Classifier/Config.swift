@@ -23,6 +23,20 @@ struct ClassifierConfig {
     /// Gradient check: the cell's sizes and the name it reads.
     var gradcheckName = "Jones"
     var gradcheckLabel = "Scottish"
+    /// Hidden units of the cells whose gradients are checked (the trained size).
+    var gradcheckHidden = 128
+    /// The better models, trained on the training names; the one chosen is the candidate and
+    /// decision shift `tau` with the best mean of accuracy and balanced accuracy on validation.
+    var candidates: [BatchRecipe] = [
+        BatchRecipe(name: "candidate 1", hiddenSize: 128, bidirectional: false, epochs: 12, batchSize: 32,
+                    learningRate: 0.003, classWeightPower: 0.5),
+        BatchRecipe(name: "candidate 2", hiddenSize: 128, bidirectional: true, epochs: 12, batchSize: 32,
+                    learningRate: 0.003, classWeightPower: 0.5),
+    ]
+    /// Train the candidates on at most this many names (`--quick` only).
+    var trainingLimit: Int? = nil
+    /// Decision shifts tried on validation: predict `argmax_c log p(c|x) - tau · log π_c`.
+    var taus: [Double] = [-0.5, -0.25, 0, 0.25, 0.5, 0.75, 1]
     var quick = false
 
     init(_ options: ChapterCommand.Parsed) throws {
@@ -32,10 +46,16 @@ struct ClassifierConfig {
         guard s >= 0 else { throw ChapterCommand.UsageError("--seed must be non-negative") }
         seed = UInt64(s)
         if options.quick {
+            // Small enough for an unoptimized (debug) build to finish in seconds.
             quick = true
-            iterations = 6_000
-            tutorialSamples = 2_000
-            printEvery = 1_000
+            iterations = 1_000
+            tutorialSamples = 500
+            printEvery = 500
+            plotEvery = 100
+            gradcheckHidden = 4
+            hiddenSize = 16
+            trainingLimit = 1_000
+            for i in candidates.indices { candidates[i].epochs = 1; candidates[i].hiddenSize = 8 }
         }
     }
 }

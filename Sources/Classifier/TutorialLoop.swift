@@ -18,7 +18,8 @@ struct TutorialLoop {
 
     /// Trains `model` on `namesByLanguage` (letter indices per language).
     func run(_ model: some NameModel, namesByLanguage: [[[Int]]], display: [[String]], languages: [String],
-             rng: inout SeededRandom, label: String, log: Log) throws -> Result {
+             rng: inout SeededRandom, label: String, log: Log,
+             cancellation: Cancellation = Cancellation()) throws -> Result {
         var result = Result()
         var sgd = SGD(learningRate: learningRate)
         var current = 0.0
@@ -38,6 +39,7 @@ struct TutorialLoop {
             }
             current += loss
             if iteration % printEvery == 0 {
+                try cancellation.check()
                 let guess = argmax(output)
                 let mark = guess == language ? "✓" : "✗ (\(languages[language]))"
                 let percent = iteration * 100 / iterations

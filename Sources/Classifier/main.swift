@@ -8,14 +8,41 @@ let command = ChapterCommand(
     options: [
         .init("--learning-rate", "lr", "SGD learning rate of the tutorial's recipe", default: "0.005"),
         .init("--seed", "n", "seed of every random choice", default: "1"),
-    ])
+    ],
+    flags: [("--bench", "time the tutorial's 60,000 iterations and write nothing")])
 
 command.main { options in
     let log = Log(quiet: options.quiet)
     let config = try ClassifierConfig(options)
     let data = try NamesData(dataDirectory: options.dataDirectory)
+    if options.has("--bench") {
+        try benchmark(config: config, data: data)
+        return
+    }
     log("Read \(data.languages.count) languages, \(data.lines.reduce(0) { $0 + $1.count }) names.")
     let outputs = try ClassifierChapter(config: config, data: data, log: log).run()
     try outputs.write(to: options.outputDirectory)
     log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+}
+
+/// `make bench`: the tutorial's recipe alone, timed, against PyTorch's 74.3 s on one core
+/// (`shared/reference/timings.md`). Timings are printed, never written to an output.
+func benchmark(config: ClassifierConfig, data: NamesData) throws {
+    let letters = data.lines.map { $0.map(NamesData.indices) }
+    let loop = TutorialLoop(iterations: config.iterations, learningRate: config.learningRate,
+                            printEvery: config.iterations, plotEvery: config.plotEvery)
+    var times: [Double] = []
+    for run in 1...3 {
+        var rng = SeededRandom(seed: config.seed)
+        let cell = TutorialCell(inputSize: NamesData.alphabet.count, hiddenSize: config.hiddenSize,
+                                outputSize: data.languages.count, rng: &rng)
+        let clock = Stopwatch()
+        _ = try loop.run(cell, namesByLanguage: letters, display: data.lines, languages: data.languages,
+                         rng: &rng, label: "bench", log: Log(quiet: true))
+        times.append(clock.seconds)
+        print("run \(run): \(config.iterations) iterations of the tutorial's cell in \(Format.fixed(times.last!, decimals: 2)) s")
+    }
+    let median = times.sorted()[1]
+    print("median \(Format.fixed(median, decimals: 2)) s, \(Format.fixed(median / Double(config.iterations) * 1000, decimals: 3)) ms per iteration; "
+        + "PyTorch on one core: 74.3 s (1.24 ms), so \(Format.fixed(74.3 / median, decimals: 1))x faster")
 }

@@ -20,6 +20,10 @@ public struct ChapterCommand {
         public let quiet: Bool
         public let quick: Bool
         let values: [String: String]
+        let switches: Set<String>
+
+        /// Whether a chapter switch was given.
+        public func has(_ flag: String) -> Bool { switches.contains(flag) }
 
         /// The value of a chapter option as a finite `Double`.
         public func double(_ flag: String) throws -> Double {
@@ -44,12 +48,15 @@ public struct ChapterCommand {
 
     public let name: String, summary: String, slug: String
     public let options: [Option]
+    /// Chapter switches without a value: `(flag, help)`.
+    public let flags: [(String, String)]
 
-    public init(name: String, slug: String, summary: String, options: [Option] = []) {
+    public init(name: String, slug: String, summary: String, options: [Option] = [], flags: [(String, String)] = []) {
         self.name = name
         self.slug = slug
         self.summary = summary
         self.options = options
+        self.flags = flags
     }
 
     public var usage: String {
@@ -66,6 +73,9 @@ public struct ChapterCommand {
             let left = "  \(o.flag) <\(o.valueName)>"
             lines.append(left.padding(toLength: max(22, left.count + 1), withPad: " ", startingAt: 0) + "\(o.help) (default: \(o.defaultValue))")
         }
+        for (flag, help) in flags {
+            lines.append("  \(flag)".padding(toLength: 24, withPad: " ", startingAt: 0) + help)
+        }
         lines.append("  -h, --help            show this help")
         return lines.joined(separator: "\n")
     }
@@ -75,7 +85,7 @@ public struct ChapterCommand {
         var data = ProcessInfo.processInfo.environment["UNROLLED_DATA"] ?? "data"
         var output = "Figures/\(slug)"
         var quiet = false, quick = false
-        var values: [String: String] = [:]
+        var values: [String: String] = [:], switches = Set<String>()
         for o in options { values[o.flag] = o.defaultValue }
         var i = 0
         func value(_ flag: String) throws -> String {
@@ -91,6 +101,7 @@ public struct ChapterCommand {
             case "--quick": quick = true
             case "--data": data = try value(a)
             case "--output": output = try value(a)
+            case _ where flags.contains(where: { $0.0 == a }): switches.insert(a)
             default:
                 guard options.contains(where: { $0.flag == a }) else {
                     throw UsageError("unknown option '\(a)'")
@@ -100,7 +111,7 @@ public struct ChapterCommand {
             i += 1
         }
         return Parsed(dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
-                      quiet: quiet, quick: quick, values: values)
+                      quiet: quiet, quick: quick, values: values, switches: switches)
     }
 
     /// Runs `body`, turning errors into a message on standard error and a non-zero exit status

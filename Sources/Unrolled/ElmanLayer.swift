@@ -11,7 +11,7 @@ import Foundation
 /// Only `h_{t-1} · W_hhᵀ` is inherently sequential. The input projection of all `T` steps is one
 /// matrix product before the loop, and the weight gradients of all steps are one product each
 /// after the backward loop, which keeps the gradient buffers out of the per-step memory traffic.
-public final class ElmanLayer: Module {
+public final class ElmanLayer: SequenceLayer {
     public enum Activation: String, Sendable { case tanh, relu }
 
     public let inputSize: Int, hiddenSize: Int
@@ -40,26 +40,9 @@ public final class ElmanLayer: Module {
         biasHH = bias ? Parameter("\(name).bias_hh", shape: [hiddenSize], uniform: k, rng: &rng) : nil
     }
 
-    /// What the forward pass keeps for the backward pass.
-    public struct Trace {
-        public let steps: Int, batch: Int
-        /// `x`, `[T, B, I]`.
-        public let inputs: [Double]
-        /// `[h0, h_1, ..., h_T]`, `[T + 1, B, H]`.
-        public let states: [Double]
-
-        /// `h_T`, `[B, H]`.
-        public var last: [Double] {
-            let n = states.count / (steps + 1)
-            return Array(states[(states.count - n)...])
-        }
-        /// `h_1 ... h_T`, `[T, B, H]`.
-        public var outputs: [Double] { Array(states[(states.count / (steps + 1))...]) }
-    }
-
     // snippet.elman-forward
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`).
-    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> Trace {
+    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
         let H = hiddenSize, I = inputSize, BH = B * H
         precondition(x.count == T * B * I, "ElmanLayer.forward: x has \(x.count) values, expected T·B·I = \(T * B * I)")
         var states = [Double](repeating: 0, count: (T + 1) * BH)
@@ -90,7 +73,7 @@ public final class ElmanLayer: Module {
                 }
             }
         }
-        return Trace(steps: T, batch: B, inputs: x, states: states)
+        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cache: [])
     }
     // snippet.end
 
@@ -99,7 +82,7 @@ public final class ElmanLayer: Module {
     /// loss reads no output but the last), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
     /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
     public func backward(
-        _ trace: Trace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
+        _ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
     ) -> (dh0: [Double], dx: [Double]) {
         let H = hiddenSize, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
         var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]

@@ -36,6 +36,7 @@ public struct NamesData {
         self.lines = folded
     }
 
+    // snippet.to-ascii
     /// Unicode to ASCII as the tutorial does it: canonical decomposition (NFD), combining marks
     /// dropped, then only the 57 symbols of `alphabet` kept. "Ślusàrski" becomes "Slusarski".
     public static func toASCII(_ s: String) -> String {
@@ -47,6 +48,7 @@ public struct NamesData {
         }
         return out
     }
+    // snippet.end
 
     /// The index of a letter in `alphabet`.
     public static func index(of letter: Character) -> Int? { alphabetIndex[letter] }

@@ -1,30 +1,39 @@
 import Foundation
 
-/// A sequence classifier: an Elman layer reads one-hot symbols and a Linear head maps the last
-/// state to class scores.
+/// A sequence classifier: a recurrent layer (Elman or GRU) reads one-hot symbols and a Linear
+/// head maps the last state to class scores.
 ///
-///     h_t = tanh(x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh)        [B, H]
+///     h_t = cell(x_t, h_{t-1})                                        [B, H]
 ///     z   = h_T · W_outᵀ + b_out                                      [B, C]
 ///     L   = mean_b w_b · (-log softmax(z_b)[y_b])
 ///
-/// With `bidirectional`, a second Elman layer reads each sequence from its last symbol to its
+/// With `bidirectional`, a second layer reads each sequence from its last symbol to its
 /// first, and the head sees `[h_T(forward), h_1(backward)]`, `[B, 2H]`.
 public final class RecurrentClassifier: Module {
+    /// The recurrent cell.
+    public enum Cell: String, Sendable { case elman, gru }
+
     public let symbols: Int, hiddenSize: Int, classes: Int
-    public let forwardLayer: ElmanLayer
-    public let backwardLayer: ElmanLayer?
+    public let forwardLayer: any SequenceLayer
+    public let backwardLayer: (any SequenceLayer)?
     public let head: Linear
     public var parameters: [Parameter] {
         forwardLayer.parameters + (backwardLayer?.parameters ?? []) + head.parameters
     }
 
-    public init(symbols: Int, hiddenSize: Int, classes: Int, bidirectional: Bool = false, rng: inout SeededRandom) {
+    public init(symbols: Int, hiddenSize: Int, classes: Int, cell: Cell = .elman, bidirectional: Bool = false,
+                rng: inout SeededRandom) {
         self.symbols = symbols
         self.hiddenSize = hiddenSize
         self.classes = classes
-        forwardLayer = ElmanLayer("rnn", inputSize: symbols, hiddenSize: hiddenSize, rng: &rng)
-        backwardLayer = bidirectional
-            ? ElmanLayer("rnn_reverse", inputSize: symbols, hiddenSize: hiddenSize, rng: &rng) : nil
+        func layer(_ name: String) -> any SequenceLayer {
+            switch cell {
+            case .elman: return ElmanLayer(name, inputSize: symbols, hiddenSize: hiddenSize, rng: &rng)
+            case .gru: return GRULayer(name, inputSize: symbols, hiddenSize: hiddenSize, rng: &rng)
+            }
+        }
+        forwardLayer = layer("rnn")
+        backwardLayer = bidirectional ? layer("rnn_reverse") : nil
         head = Linear("fc", inputSize: hiddenSize * (bidirectional ? 2 : 1), outputSize: classes, rng: &rng)
     }
 
@@ -40,8 +49,8 @@ public final class RecurrentClassifier: Module {
 
     /// The forward pass for a batch of equally long sequences.
     public struct Trace {
-        let forward: ElmanLayer.Trace
-        let backward: ElmanLayer.Trace?
+        let forward: SequenceTrace
+        let backward: SequenceTrace?
         let features: [Double]
         /// `[B, C]` log-probabilities.
         public let logProbabilities: [Double]
@@ -49,11 +58,11 @@ public final class RecurrentClassifier: Module {
 
     public func forward(_ sequences: [[Int]]) -> Trace {
         let B = sequences.count, H = hiddenSize
-        let f = forwardLayer.forward(oneHot(sequences), steps: sequences[0].count, batch: B)
+        let f = forwardLayer.forward(oneHot(sequences), steps: sequences[0].count, batch: B, h0: nil)
         var features = f.last
-        var r: ElmanLayer.Trace? = nil
+        var r: SequenceTrace? = nil
         if let backwardLayer {
-            let trace = backwardLayer.forward(oneHot(sequences, reversed: true), steps: sequences[0].count, batch: B)
+            let trace = backwardLayer.forward(oneHot(sequences, reversed: true), steps: sequences[0].count, batch: B, h0: nil)
             var both = [Double](repeating: 0, count: B * 2 * H)
             for b in 0..<B {
                 for j in 0..<H {
@@ -88,10 +97,10 @@ public final class RecurrentClassifier: Module {
                     db[b * H + j] = dFeatures[b * 2 * H + H + j]
                 }
             }
-            _ = forwardLayer.backward(trace.forward, dLast: df)
-            _ = backwardLayer.backward(r, dLast: db)
+            _ = forwardLayer.backward(trace.forward, dOutputs: nil, dLast: df, inputGradient: false)
+            _ = backwardLayer.backward(r, dOutputs: nil, dLast: db, inputGradient: false)
         } else {
-            _ = forwardLayer.backward(trace.forward, dLast: dFeatures)
+            _ = forwardLayer.backward(trace.forward, dOutputs: nil, dLast: dFeatures, inputGradient: false)
         }
         return (loss, trace.logProbabilities)
     }

@@ -1,0 +1,66 @@
+# Unrolled: every figure, table and number of the book, rebuilt from source.
+# `make` alone lists the targets. Variables can be overridden: make test DATA=../shared/data
+
+SWIFT   ?= swift
+# Where the datasets live (one folder per dataset); `make data` fills it.
+DATA    ?= data
+# Scratch space for test runs; never committed.
+SCRATCH ?= .scratch
+# One executable per chapter; each writes Figures/<slug>/.
+CHAPTERS := classifier
+
+RELEASE := .build/release
+DEBUG   := .build/debug
+
+.DEFAULT_GOAL := help
+.PHONY: help build data reproduce test bless bench format clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+build: ## build the library, the chapter executables and the book tool (release)
+	$(SWIFT) build -c release
+
+data: build ## download every dataset missing from $(DATA) and verify its SHA-256
+	$(RELEASE)/book data --into $(DATA)
+
+reproduce: data ## run every chapter, refresh Figures/ and the listings and numbers in Chapters/
+	@rm -rf $(SCRATCH)/reproduce
+	@for c in $(CHAPTERS); do \
+	  echo "== $$c"; \
+	  $(RELEASE)/$$c --data $(DATA) --output $(SCRATCH)/reproduce/$$c || exit 1; \
+	done
+	@# Every chapter succeeded: only now replace the committed outputs, then the chapters.
+	@for c in $(CHAPTERS); do rm -rf Figures/$$c && mkdir -p Figures && cp -R $(SCRATCH)/reproduce/$$c Figures/$$c; done
+	$(RELEASE)/book sync
+
+bless: reproduce ## rewrite Figures/ from a real run, then show what changed
+	@git status --short Figures Chapters; git diff --stat -- Figures Chapters
+
+test: data ## unit tests, golden outputs, debug/release agreement, chapters in sync
+	$(SWIFT) build -c release
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+	@rm -rf $(SCRATCH)/test
+	@for c in $(CHAPTERS); do \
+	  echo "== golden outputs of $$c"; \
+	  $(RELEASE)/$$c --quiet --data $(DATA) --output $(SCRATCH)/test/release/$$c || exit 1; \
+	  $(RELEASE)/book diff Figures/$$c $(SCRATCH)/test/release/$$c || exit 1; \
+	  echo "== $$c --quick: debug and release builds write the same bytes"; \
+	  $(DEBUG)/$$c --quiet --quick --data $(DATA) --output $(SCRATCH)/test/quick-debug/$$c || exit 1; \
+	  $(RELEASE)/$$c --quiet --quick --data $(DATA) --output $(SCRATCH)/test/quick-release/$$c || exit 1; \
+	  $(RELEASE)/book diff $(SCRATCH)/test/quick-release/$$c $(SCRATCH)/test/quick-debug/$$c || exit 1; \
+	  echo "== $$c refuses bad input"; \
+	  Tests/cli-errors.sh $(RELEASE)/$$c $(DATA) || exit 1; \
+	done
+	$(RELEASE)/book sync --check
+	@echo "All tests passed."
+
+bench: build ## time the tutorial's 60,000 iterations in a release build (PyTorch: 74.3 s here)
+	$(RELEASE)/classifier --data $(DATA) --bench
+
+format: ## check the style with swift-format (ships with the toolchain)
+	$(SWIFT) format lint --recursive Sources Tests
+
+clean: ## remove build products and scratch outputs
+	rm -rf .build $(SCRATCH)

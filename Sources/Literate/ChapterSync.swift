@@ -1,0 +1,178 @@
+import Foundation
+
+/// Fills a chapter's generated blocks from the real sources and the generated outputs.
+///
+/// Markers (HTML comments, invisible when the Markdown is rendered):
+///
+/// - `<!-- listing: PATH#REGION -->` … `<!-- /listing -->`: a Swift code block holding the region.
+/// - `<!-- output: FILE -->` … `<!-- /output -->`: a text block holding a generated file.
+/// - `<!-- table: FILE.csv -->` … `<!-- /table -->`: a generated CSV as a Markdown table.
+/// - `<!-- value: FILE.csv#ROW[@COLUMN] FORMAT -->TEXT<!-- /value -->`, inline: one number of a
+///   generated CSV (the row whose first field is `ROW`; the second column unless `@COLUMN`),
+///   formatted by `FORMAT` (`percent0`, `percent1`, `percent2`, `fixed1` … `fixed4`, `sci1`,
+///   `sci2`, `int`, `raw`).
+///
+/// FILE paths are relative to the outputs directory (`Figures/`).
+public struct ChapterSync {
+    public let regions: SourceRegions
+    /// Reads a generated file by its path relative to `Figures/`.
+    public let readOutput: (String) throws -> String
+    /// `path#region` keys that some chapter used.
+    public private(set) var used: Set<String> = []
+
+    public init(regions: SourceRegions, readOutput: @escaping (String) throws -> String) {
+        self.regions = regions
+        self.readOutput = readOutput
+    }
+
+    /// The chapter with every generated block refreshed.
+    public mutating func render(_ text: String, chapter: String) throws -> String {
+        let withValues = try renderValues(text, chapter: chapter)
+        var out: [String] = []
+        let lines = withValues.components(separatedBy: "\n")
+        var i = 0
+        while i < lines.count {
+            let line = lines[i]
+            out.append(line)
+            guard let (kind, argument) = Self.blockMarker(line) else { i += 1; continue }
+            let end = "<!-- /\(kind) -->"
+            guard let close = lines[(i + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == end }) else {
+                throw LiterateError("\(chapter):\(i + 1): \(kind) marker without \(end)")
+            }
+            out += try block(kind: kind, argument: argument, chapter: chapter, line: i + 1)
+            out.append(lines[close])
+            i = close + 1
+        }
+        return out.joined(separator: "\n")
+    }
+
+    static func blockMarker(_ line: String) -> (String, String)? {
+        let t = line.trimmingCharacters(in: .whitespaces)
+        for kind in ["listing", "output", "table"] where t.hasPrefix("<!-- \(kind): ") && t.hasSuffix(" -->") {
+            let arg = t.dropFirst("<!-- \(kind): ".count).dropLast(" -->".count)
+            return (kind, arg.trimmingCharacters(in: .whitespaces))
+        }
+        return nil
+    }
+
+    mutating func block(kind: String, argument: String, chapter: String, line: Int) throws -> [String] {
+        switch kind {
+        case "listing":
+            guard let code = regions.regions[argument] else {
+                throw LiterateError("\(chapter):\(line): unknown listing region '\(argument)' (regions are marked `// snippet.NAME` … `// snippet.end`)")
+            }
+            used.insert(argument)
+            return ["```swift"] + code + ["```"]
+        case "output":
+            let text = try readOutput(argument)
+            var body = text.components(separatedBy: "\n")
+            if body.last == "" { body.removeLast() }
+            return ["```text"] + body + ["```"]
+        default:
+            let rows = CSV.parse(try readOutput(argument))
+            guard let header = rows.first else { throw LiterateError("\(chapter):\(line): \(argument) is empty") }
+            var table = ["| " + header.joined(separator: " | ") + " |",
+                         "|" + header.map { _ in " --- |" }.joined()]
+            for row in rows.dropFirst() { table.append("| " + row.joined(separator: " | ") + " |") }
+            return table
+        }
+    }
+
+    /// Replaces the text of every inline value marker.
+    func renderValues(_ text: String, chapter: String) throws -> String {
+        let open = "<!-- value: ", close = "<!-- /value -->"
+        var out = "", rest = Substring(text)
+        while let start = rest.range(of: open) {
+            out += rest[..<start.lowerBound]
+            guard let markerEnd = rest[start.upperBound...].range(of: " -->"),
+                  let closing = rest[markerEnd.upperBound...].range(of: close) else {
+                throw LiterateError("\(chapter): unterminated value marker near '\(rest[start.lowerBound...].prefix(60))'")
+            }
+            let spec = String(rest[start.upperBound..<markerEnd.lowerBound])
+            out += open + spec + " -->" + (try value(spec, chapter: chapter)) + close
+            rest = rest[closing.upperBound...]
+        }
+        return out + rest
+    }
+
+    func value(_ spec: String, chapter: String) throws -> String {
+        let parts = spec.split(separator: " ").map(String.init)
+        guard parts.count == 2, let hash = parts[0].firstIndex(of: "#") else {
+            throw LiterateError("\(chapter): value marker '\(spec)' should read FILE.csv#ROW[@COLUMN] FORMAT")
+        }
+        let file = String(parts[0][..<hash])
+        var key = String(parts[0][parts[0].index(after: hash)...]), column: String? = nil
+        if let at = key.firstIndex(of: "@") {
+            column = String(key[key.index(after: at)...])
+            key = String(key[..<at])
+        }
+        let rows = CSV.parse(try readOutput(file))
+        guard let header = rows.first else { throw LiterateError("\(chapter): \(file) is empty") }
+        let col = try column.map { c in
+            guard let i = header.firstIndex(of: c) else { throw LiterateError("\(chapter): \(file) has no column '\(c)'") }
+            return i
+        } ?? 1
+        guard let row = rows.dropFirst().first(where: { $0.first == key }) else {
+            throw LiterateError("\(chapter): \(file) has no row '\(key)'")
+        }
+        return try ValueFormat.apply(parts[1], to: row[col], where: "\(chapter): \(spec)")
+    }
+}
+
+enum ValueFormat {
+    static func apply(_ format: String, to field: String, where context: String) throws -> String {
+        if format == "raw" { return field }
+        guard let x = Double(field) else { throw LiterateError("\(context): '\(field)' is not a number") }
+        func fixed(_ v: Double, _ d: Int) -> String {
+            let s = String(format: "%.\(d)f", v)
+            return s.hasPrefix("-") && Double(s) == 0 ? String(s.dropFirst()) : s
+        }
+        switch format {
+        case "percent0": return fixed(100 * x, 0) + "%"
+        case "percent1": return fixed(100 * x, 1) + "%"
+        case "percent2": return fixed(100 * x, 2) + "%"
+        case "fixed0": return fixed(x, 0)
+        case "fixed1": return fixed(x, 1)
+        case "fixed2": return fixed(x, 2)
+        case "fixed3": return fixed(x, 3)
+        case "fixed4": return fixed(x, 4)
+        case "sci1": return String(format: "%.1e", x)
+        case "sci2": return String(format: "%.2e", x)
+        case "int":
+            guard x == x.rounded() else { throw LiterateError("\(context): '\(field)' is not an integer") }
+            let s = String(Int(x).magnitude)
+            var out = ""
+            for (i, ch) in s.enumerated() {
+                if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
+                out.append(ch)
+            }
+            return (x < 0 ? "-" : "") + out
+        default: throw LiterateError("\(context): unknown format '\(format)'")
+        }
+    }
+}
+
+/// A small CSV reader for the files the book writes (quoted fields allowed).
+public enum CSV {
+    public static func parse(_ text: String) -> [[String]] {
+        var rows: [[String]] = [], row: [String] = [], field = "", quoted = false
+        var chars = Array(text)[...]
+        while let c = chars.popFirst() {
+            if quoted {
+                if c == "\"" {
+                    if chars.first == "\"" { field.append("\""); chars.removeFirst() } else { quoted = false }
+                } else { field.append(c) }
+            } else if c == "\"" {
+                quoted = true
+            } else if c == "," {
+                row.append(field); field = ""
+            } else if c == "\n" {
+                row.append(field); rows.append(row); row = []; field = ""
+            } else {
+                field.append(c)
+            }
+        }
+        if !field.isEmpty || !row.isEmpty { row.append(field); rows.append(row) }
+        return rows
+    }
+}

@@ -1,0 +1,170 @@
+import Foundation
+
+/// A gated recurrent unit layer with `torch.nn.GRU`'s equations, gate order `r, z, n` and
+/// parameter layout:
+///
+///     gi = x_t · W_ihᵀ + b_ih,   gh = h_{t-1} · W_hhᵀ + b_hh          [B, 3H], split [r | z | n]
+///     r  = σ(gi_r + gh_r)                                              reset gate
+///     z  = σ(gi_z + gh_z)                                              update gate
+///     n  = tanh(gi_n + r ⊙ gh_n)                                       candidate state
+///     h_t = (1 - z) ⊙ n + z ⊙ h_{t-1}
+///
+/// PyTorch applies the reset gate to `W_hn h + b_hn`, bias included; Cho et al. (2014) and d2l
+/// apply it to `h` before the product, `tanh(W_in x + W_hn (r ⊙ h) + b)`. The two are different
+/// functions, and weights move between this layer and PyTorch's unchanged only with this form.
+///
+/// Shapes: `W_ih [3H, I]`, `W_hh [3H, H]`, `b_ih, b_hh [3H]`, `x [T, B, I]`, `h0 [B, H]`.
+public final class GRULayer: SequenceLayer {
+    public let inputSize: Int, hiddenSize: Int
+    /// `W_ih = [W_ir; W_iz; W_in]`, `[3H, I]`.
+    public let weightIH: Parameter
+    /// `W_hh = [W_hr; W_hz; W_hn]`, `[3H, H]`.
+    public let weightHH: Parameter
+    public let biasIH: Parameter?, biasHH: Parameter?
+
+    public var parameters: [Parameter] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
+
+    /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.GRU`.
+    public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, rng: inout SeededRandom) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        let k = 1 / Double(hiddenSize).squareRoot(), G = 3 * hiddenSize
+        weightIH = Parameter("\(name).weight_ih", shape: [G, inputSize], uniform: k, rng: &rng)
+        weightHH = Parameter("\(name).weight_hh", shape: [G, hiddenSize], uniform: k, rng: &rng)
+        biasIH = bias ? Parameter("\(name).bias_ih", shape: [G], uniform: k, rng: &rng) : nil
+        biasHH = bias ? Parameter("\(name).bias_hh", shape: [G], uniform: k, rng: &rng) : nil
+    }
+
+    @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    // snippet.gru-forward
+    /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`). The cache keeps, per step,
+    /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
+    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+        let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
+        precondition(x.count == T * B * I, "GRULayer.forward: x has \(x.count) values, expected T·B·I = \(T * B * I)")
+        var states = [Double](repeating: 0, count: (T + 1) * BH)
+        if let h0 { for i in 0..<BH { states[i] = h0[i] } }
+        var cache = [Double](repeating: 0, count: T * B * 4 * H)
+        // gi = x · W_ihᵀ + b_ih for every step at once                                [T·B, 3H]
+        var gi = [Double](repeating: 0, count: T * B * G)
+        for row in 0..<(T * B) { for j in 0..<G { gi[row * G + j] = biasIH?.value[j] ?? 0 } }
+        x.withUnsafeBufferPointer { xp in
+            weightIH.value.withUnsafeBufferPointer { w in
+                gi.withUnsafeMutableBufferPointer { g in
+                    MatrixProduct.addProductTransposedB(
+                        m: T * B, n: G, k: I, a: xp.baseAddress!, lda: I, b: w.baseAddress!, ldb: I, c: g.baseAddress!, ldc: G)
+                }
+            }
+        }
+        var gh = [Double](repeating: 0, count: B * G)
+        for t in 0..<T {
+            // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
+            for b in 0..<B { for j in 0..<G { gh[b * G + j] = biasHH?.value[j] ?? 0 } }
+            states.withUnsafeBufferPointer { sp in
+                weightHH.value.withUnsafeBufferPointer { w in
+                    gh.withUnsafeMutableBufferPointer { g in
+                        MatrixProduct.addProductTransposedB(
+                            m: B, n: G, k: H, a: sp.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: g.baseAddress!, ldc: G)
+                    }
+                }
+            }
+            for b in 0..<B {
+                let giRow = (t * B + b) * G, ghRow = b * G, c = (t * B + b) * 4 * H
+                for j in 0..<H {
+                    let r = Self.sigmoid(gi[giRow + j] + gh[ghRow + j])
+                    let z = Self.sigmoid(gi[giRow + H + j] + gh[ghRow + H + j])
+                    let n = tanh(gi[giRow + 2 * H + j] + r * gh[ghRow + 2 * H + j])
+                    let hPrev = states[t * BH + b * H + j]
+                    states[(t + 1) * BH + b * H + j] = (1 - z) * n + z * hPrev
+                    cache[c + j] = r
+                    cache[c + H + j] = z
+                    cache[c + 2 * H + j] = n
+                    cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+                }
+            }
+        }
+        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cache: cache)
+    }
+    // snippet.end
+
+    // snippet.gru-backward
+    public func backward(
+        _ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
+    ) -> (dh0: [Double], dx: [Double]) {
+        let H = hiddenSize, G = 3 * H, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
+        var dGi = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
+        var dGh = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]
+        var dh = dLast ?? [Double](repeating: 0, count: BH)     // ∂L/∂h_t from later steps
+        let cache = trace.cache, states = trace.states
+        for t in stride(from: T - 1, through: 0, by: -1) {
+            var dhPrev = [Double](repeating: 0, count: BH)
+            for b in 0..<B {
+                let c = (t * B + b) * 4 * H, row = (t * B + b) * G
+                for j in 0..<H {
+                    let r = cache[c + j], z = cache[c + H + j], n = cache[c + 2 * H + j], ghn = cache[c + 3 * H + j]
+                    let hPrev = states[t * BH + b * H + j]
+                    let d = dh[b * H + j] + (dOutputs?[t * BH + b * H + j] ?? 0)   // loss reads h_t directly too
+                    // through h_t = (1 - z) n + z h_{t-1}
+                    let dn = d * (1 - z), dz = d * (hPrev - n)
+                    dhPrev[b * H + j] = d * z
+                    // through n = tanh(gi_n + r · gh_n)
+                    let dpn = dn * (1 - n * n)
+                    let dr = dpn * ghn
+                    // through the sigmoids of z and r
+                    let dpz = dz * z * (1 - z), dpr = dr * r * (1 - r)
+                    dGi[row + j] = dpr; dGi[row + H + j] = dpz; dGi[row + 2 * H + j] = dpn
+                    dGh[row + j] = dpr; dGh[row + H + j] = dpz; dGh[row + 2 * H + j] = dpn * r
+                }
+            }
+            // through gh = h_{t-1} · W_hhᵀ, for h_{t-1}: dh_{t-1} += dgh_t · W_hh             [B, H]
+            dGh.withUnsafeBufferPointer { g in
+                weightHH.value.withUnsafeBufferPointer { w in
+                    dhPrev.withUnsafeMutableBufferPointer { o in
+                        MatrixProduct.addProduct(
+                            m: B, n: H, k: G, a: g.baseAddress! + t * B * G, lda: G, b: w.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
+                    }
+                }
+            }
+            dh = dhPrev
+        }
+        dGh.withUnsafeBufferPointer { g in
+            dGi.withUnsafeBufferPointer { gi in
+                // through gh, for W_hh, all steps: dW_hh += Σ_t dgh_tᵀ · h_{t-1}
+                states.withUnsafeBufferPointer { sp in
+                    weightHH.grad.withUnsafeMutableBufferPointer { o in
+                        MatrixProduct.addProductTransposedA(
+                            m: G, n: H, k: T * B, a: g.baseAddress!, lda: G, b: sp.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
+                    }
+                }
+                // through gi, for W_ih, all steps: dW_ih += Σ_t dgi_tᵀ · x_t
+                trace.inputs.withUnsafeBufferPointer { xp in
+                    weightIH.grad.withUnsafeMutableBufferPointer { o in
+                        MatrixProduct.addProductTransposedA(
+                            m: G, n: I, k: T * B, a: gi.baseAddress!, lda: G, b: xp.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
+                    }
+                }
+            }
+        }
+        // through the biases: db_ih += Σ dgi, db_hh += Σ dgh
+        for row in 0..<(T * B) {
+            for j in 0..<G {
+                biasIH?.grad[j] += dGi[row * G + j]
+                biasHH?.grad[j] += dGh[row * G + j]
+            }
+        }
+        guard inputGradient else { return (dh, []) }
+        // through gi, for x: dx = dgi · W_ih                                               [T, B, I]
+        var dx = [Double](repeating: 0, count: T * B * I)
+        dGi.withUnsafeBufferPointer { g in
+            weightIH.value.withUnsafeBufferPointer { w in
+                dx.withUnsafeMutableBufferPointer { o in
+                    MatrixProduct.addProduct(
+                        m: T * B, n: I, k: G, a: g.baseAddress!, lda: G, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
+                }
+            }
+        }
+        return (dh, dx)
+    }
+    // snippet.end
+}

@@ -1,0 +1,92 @@
+import Foundation
+import Testing
+@testable import Literate
+
+@Suite struct LiterateTests {
+    let source = """
+        struct A {
+            // snippet.forward
+            func f() -> Int {
+                1
+            }
+            // snippet.end
+        }
+        """
+
+    func sync() throws -> ChapterSync {
+        var regions = SourceRegions()
+        try regions.add(path: "Sources/A.swift", text: source)
+        let files = ["c/summary.csv": "metric,value\naccuracy,0.8234\ncount,20074\n", "c/t.csv": "a,b\n1,\"x,y\"\n",
+                     "c/out.txt": "line 1\nline 2\n"]
+        return ChapterSync(regions: regions) { path in
+            guard let f = files[path] else { throw LiterateError("missing \(path)") }
+            return f
+        }
+    }
+
+    @Test func regionsAreDedentedAndMarkersDropped() throws {
+        var r = SourceRegions()
+        try r.add(path: "A.swift", text: source)
+        #expect(r.regions["A.swift#forward"] == ["func f() -> Int {", "    1", "}"])
+    }
+
+    @Test func badRegionsAreErrors() {
+        var r = SourceRegions()
+        #expect(throws: LiterateError.self) { try r.add(path: "B.swift", text: "// snippet.x\nlet a = 1\n") }
+        #expect(throws: LiterateError.self) { try r.add(path: "C.swift", text: "// snippet.end\n") }
+    }
+
+    @Test func rendersListingsOutputsTablesAndValues() throws {
+        var s = try sync()
+        let chapter = """
+            Accuracy <!-- value: c/summary.csv#accuracy percent1 -->old<!-- /value --> on <!-- value: c/summary.csv#count int -->?<!-- /value --> names.
+            <!-- listing: Sources/A.swift#forward -->
+            stale
+            <!-- /listing -->
+            <!-- output: c/out.txt -->
+            <!-- /output -->
+            <!-- table: c/t.csv -->
+            <!-- /table -->
+            """
+        let out = try s.render(chapter, chapter: "x.md")
+        #expect(out.contains("Accuracy <!-- value: c/summary.csv#accuracy percent1 -->82.3%<!-- /value --> on"))
+        #expect(out.contains("-->20,074<!-- /value --> names."))
+        #expect(out.contains("```swift\nfunc f() -> Int {\n    1\n}\n```"))
+        #expect(!out.contains("stale"))
+        #expect(out.contains("```text\nline 1\nline 2\n```"))
+        #expect(out.contains("| a | b |\n| --- | --- |\n| 1 | x,y |"))
+        #expect(s.used == ["Sources/A.swift#forward"])
+        // Rendering is idempotent: a synced chapter is unchanged by another sync.
+        #expect(try s.render(out, chapter: "x.md") == out)
+    }
+
+    @Test func unknownRegionsRowsAndFormatsAreErrors() throws {
+        var s = try sync()
+        for bad in ["<!-- listing: Sources/A.swift#nope -->\n<!-- /listing -->",
+                    "<!-- value: c/summary.csv#nope percent1 -->x<!-- /value -->",
+                    "<!-- value: c/summary.csv#accuracy pct -->x<!-- /value -->",
+                    "<!-- output: c/missing.txt -->\n<!-- /output -->",
+                    "<!-- listing: Sources/A.swift#forward -->\nno end marker"] {
+            #expect(throws: LiterateError.self) { try s.render(bad, chapter: "x.md") }
+        }
+    }
+
+    @Test func goldenDiffReportsLinesAndLargestNumber() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("golden-\(UUID().uuidString)")
+        let a = root.appendingPathComponent("a"), b = root.appendingPathComponent("b")
+        defer { try? FileManager.default.removeItem(at: root) }
+        for d in [a, b] { try FileManager.default.createDirectory(at: d, withIntermediateDirectories: true) }
+        try "x,1.5\ny,2\n".write(to: a.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        try "x,1.25\ny,2\n".write(to: b.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        try "same\n".write(to: a.appendingPathComponent("t.txt"), atomically: true, encoding: .utf8)
+        let report = try GoldenDiff.compare(expected: a, actual: b)
+        #expect(!report.passed)
+        let text = report.messages.joined(separator: "\n")
+        #expect(text.contains("1 - x,1.5") && text.contains("1 + x,1.25"))
+        #expect(text.contains("largest numeric difference 0.25"))
+        #expect(text.contains("t.txt: committed but not generated"))
+        try "same\n".write(to: b.appendingPathComponent("t.txt"), atomically: true, encoding: .utf8)
+        try "x,1.5\ny,2\n".write(to: b.appendingPathComponent("s.csv"), atomically: true, encoding: .utf8)
+        #expect(try GoldenDiff.compare(expected: a, actual: b).passed)
+    }
+}

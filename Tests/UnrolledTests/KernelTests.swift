@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+@testable import Unrolled
+
+@Suite struct MatrixProductTests {
+    /// Naive products with the documented summation order.
+    func naive(_ m: Int, _ n: Int, _ k: Int, _ a: (Int, Int) -> Double, _ b: (Int, Int) -> Double, _ c: [Double]) -> [Double] {
+        var out = c
+        for i in 0..<m { for j in 0..<n { var s = out[i * n + j]; for kk in 0..<k { s += a(i, kk) * b(kk, j) }; out[i * n + j] = s } }
+        return out
+    }
+
+    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 17, 5), (3, 8, 8), (4, 16, 3), (5, 9, 7), (7, 23, 13), (9, 128, 57), (2, 3, 1)]
+
+    @Test(arguments: shapes) func productMatchesNaiveBitForBit(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = SeededRandom(seed: UInt64(m * 1000 + n * 10 + k))
+        let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), c = randomValues(m * n, &rng)
+        var out = c
+        MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &out, ldc: n)
+        // Same order of additions as the naive loop (ascending k): identical bits.
+        #expect(out == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
+    }
+
+    @Test(arguments: shapes) func transposedAMatchesNaiveBitForBit(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = SeededRandom(seed: UInt64(m * 999 + n * 7 + k))
+        let a = randomValues(k * m, &rng), b = randomValues(k * n, &rng), c = randomValues(m * n, &rng)
+        var out = c
+        MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &out, ldc: n)
+        #expect(out == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
+    }
+
+    @Test(arguments: shapes) func transposedBMatchesNaive(shape: (Int, Int, Int)) {
+        let (m, n, k) = shape
+        var rng = SeededRandom(seed: UInt64(m * 31 + n * 17 + k))
+        let a = randomValues(m * k, &rng), b = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
+        var out = c
+        MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &out, ldc: n)
+        let expected = naive(m, n, k, { a[$0 * k + $1] }, { b[$1 * k + $0] }, c)
+        // Partial sums in another order: equal to rounding.
+        for (x, y) in zip(out, expected) { #expect(abs(x - y) <= 1e-13 * max(1, abs(y))) }
+    }
+
+    @Test func transposedBDoesNotDependOnRowCount() {
+        // Row i of C must be the same whether it is computed alone or in a block of rows.
+        var rng = SeededRandom(seed: 5)
+        let k = 29, n = 11, m = 6
+        let a = randomValues(m * k, &rng), b = randomValues(n * k, &rng)
+        var all = [Double](repeating: 0, count: m * n)
+        MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &all, ldc: n)
+        for i in 0..<m {
+            var row = [Double](repeating: 0, count: n)
+            MatrixProduct.addProductTransposedB(m: 1, n: n, k: k, a: Array(a[(i * k)...]), lda: k, b: b, ldb: k, c: &row, ldc: n)
+            #expect(row == Array(all[(i * n)..<((i + 1) * n)]))
+        }
+    }
+}
+
+@Suite struct SHA256Tests {
+    @Test func knownDigests() {
+        #expect(SHA256.hex(of: Array("".utf8)) == "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        #expect(SHA256.hex(of: Array("abc".utf8)) == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        // Two blocks.
+        #expect(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8))
+                == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+    }
+}
+
+@Suite struct FormatTests {
+    @Test func numbers() {
+        #expect(Format.number(-0.0) == "0")
+        #expect(Format.number(0.5) == "0.5")
+        #expect(Format.number(1.0 / 3.0) == "0.333333")
+        #expect(Format.number(.nan) == "nan")
+        #expect(Format.fixed(-0.0001, decimals: 2) == "0.00")
+        #expect(Format.grouped(20074) == "20,074")
+        #expect(Format.grouped(-1234567) == "-1,234,567")
+        #expect(Format.percent(0.8234) == "82.3")
+    }
+
+    @Test func csvQuotesFields() {
+        var t = CSVTable(["a", "b"])
+        t.append(["x,y", "say \"hi\""])
+        #expect(t.text == "a,b\n\"x,y\",\"say \"\"hi\"\"\"\n")
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+import Unrolled
+
+/// The package's root directory (tests run from it under `swift test`, but do not rely on that).
+let packageRoot: URL = {
+    var url = URL(fileURLWithPath: #filePath)
+    for _ in 0..<3 { url.deleteLastPathComponent() }
+    return url
+}()
+
+/// The datasets: `UNROLLED_DATA`, else `../shared/data` beside the package, else `./data`.
+let dataDirectory: URL = {
+    if let d = ProcessInfo.processInfo.environment["UNROLLED_DATA"] { return URL(fileURLWithPath: d) }
+    let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
+    if FileManager.default.fileExists(atPath: shared.path) { return shared }
+    return packageRoot.appendingPathComponent("data")
+}()
+
+/// The PyTorch reference cases: `UNROLLED_FIXTURES`, else `../shared/reference/fixtures`.
+let fixturesDirectory: URL = {
+    if let d = ProcessInfo.processInfo.environment["UNROLLED_FIXTURES"] { return URL(fileURLWithPath: d) }
+    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/fixtures")
+}()
+
+/// Random values uniform in [-1, 1).
+func randomValues(_ n: Int, _ rng: inout SeededRandom) -> [Double] {
+    (0..<n).map { _ in rng.uniform(-1, 1) }
+}
+
+/// A temporary directory removed by the caller.
+func temporaryDirectory() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("unrolled-test-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+}
