@@ -19,9 +19,11 @@ struct BatchRecipe: CustomStringConvertible {
     /// Class `c` weighs `(n_c / n̄)^(-classWeightPower)`: 0 is the plain mean loss, 1 weighs every
     /// language equally in total.
     var classWeightPower: Double
+    /// Dropout on the features the head reads (0 for none).
+    var dropout = 0.0
 
     var description: String {
-        "\(bidirectional ? "bidirectional " : "")\(cell == .gru ? "GRU" : "Elman") H=\(hiddenSize), \(epochs) epochs of batches of \(batchSize), Adam \(learningRate), class-weight power \(classWeightPower)"
+        "\(bidirectional ? "bidirectional " : "")\(cell == .gru ? "GRU" : "Elman") H=\(hiddenSize), \(epochs) epochs of batches of \(batchSize), Adam \(learningRate), class-weight power \(classWeightPower)\(dropout > 0 ? ", dropout \(dropout)" : "")"
     }
 
     /// Trains a classifier on `train`; throws if the loss stops being finite.
@@ -30,6 +32,7 @@ struct BatchRecipe: CustomStringConvertible {
         var rng = SeededRandom(seed: seed)
         let model = RecurrentClassifier(symbols: NamesData.alphabet.count, hiddenSize: hiddenSize, classes: classes,
                                         cell: cell, bidirectional: bidirectional, rng: &rng)
+        model.dropout = dropout
         let weights = classWeights(train, classes: classes)
         // Names grouped by length, so every batch is a rectangle [T, B] and needs no padding.
         var byLength: [Int: [LabelledName]] = [:]
@@ -116,4 +119,14 @@ func adjustedConfusion(_ logProbabilities: [[Double]], _ examples: [LabelledName
     }
     // snippet.end
     return m
+}
+
+/// The mean of several models' log-probabilities (a geometric mean of their probabilities),
+/// renormalized with log-softmax.
+func ensembleLogProbabilities(_ members: [[[Double]]]) -> [[Double]] {
+    members[0].indices.map { i in
+        var mean = [Double](repeating: 0, count: members[0][i].count)
+        for m in members { for c in mean.indices { mean[c] += m[i][c] / Double(members.count) } }
+        return SoftmaxCrossEntropy.logSoftmax(mean, classes: mean.count)
+    }
 }

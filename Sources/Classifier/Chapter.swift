@@ -11,6 +11,12 @@ struct ClassifierChapter {
     var C: Int { data.languages.count }
     let I = NamesData.alphabet.count
 
+    /// A trained model (or ensemble) seen as a function from names to log-probabilities `[C]`.
+    struct Predictor {
+        let label: String, description: String
+        let logProbabilities: ([LabelledName]) -> [[Double]]
+    }
+
     /// Held-out results of one model.
     struct Scores {
         var name: String
@@ -111,26 +117,35 @@ struct ClassifierChapter {
             Scores(name: "Elman cell", validation: confusion(elman, on: split.validation, classes: C),
                    test: confusion(elman, on: split.test, classes: C)),
         ]
+        // The predictors to choose from: each candidate, and the ensemble of all of them.
+        var predictors = trained.enumerated().map { k, model in
+            Predictor(label: String(k + 1), description: candidates[k].description) { batchedLogProbabilities(model, $0) }
+        }
+        if trained.count > 1 {
+            predictors.append(Predictor(label: "ensemble", description: "mean log-probability of candidates 1 to \(trained.count)") { examples in
+                ensembleLogProbabilities(trained.map { batchedLogProbabilities($0, examples) })
+            })
+        }
         var selection = CSVTable(["candidate", "model", "tau", "validation_accuracy", "validation_balanced_accuracy", "criterion"])
         var best: (index: Int, tau: Double, criterion: Double)? = nil
         var validationLogp: [[[Double]]] = []
-        for (k, model) in trained.enumerated() {
-            let lp = batchedLogProbabilities(model, split.validation)
+        for (k, predictor) in predictors.enumerated() {
+            let lp = predictor.logProbabilities(split.validation)
             validationLogp.append(lp)
             for tau in config.taus {
                 let v = adjustedConfusion(lp, split.validation, logPrior: logPrior, tau: tau)
-                let criterion = (v.accuracy + v.balancedAccuracy) / 2
-                selection.append([String(k + 1), candidates[k].description, Format.number(tau), Format.number(v.accuracy),
+                let criterion = config.criterion(accuracy: v.accuracy, balancedAccuracy: v.balancedAccuracy)
+                selection.append([predictor.label, predictor.description, Format.number(tau), Format.number(v.accuracy),
                                   Format.number(v.balancedAccuracy), Format.number(criterion)])
                 if best == nil || criterion > best!.criterion { best = (k, tau, criterion) }
             }
         }
         out.add("selection.csv", selection)
-        let chosen = trained[best!.index], tau = best!.tau
-        let chosenTest = adjustedConfusion(batchedLogProbabilities(chosen, split.test), split.test, logPrior: logPrior, tau: tau)
+        let chosen = predictors[best!.index], tau = best!.tau
+        let chosenTest = adjustedConfusion(chosen.logProbabilities(split.test), split.test, logPrior: logPrior, tau: tau)
         let chosenValidation = adjustedConfusion(validationLogp[best!.index], split.validation, logPrior: logPrior, tau: tau)
         scores.append(Scores(name: "best", validation: chosenValidation, test: chosenTest))
-        log("chosen on validation: candidate \(best!.index + 1) (\(candidates[best!.index])), tau \(tau)")
+        log("chosen on validation: \(chosen.label) (\(chosen.description)), tau \(tau)")
         for s in scores {
             log("\(s.name): test accuracy \(Format.percent(s.test.accuracy))%, balanced \(Format.percent(s.test.balancedAccuracy))%")
         }
@@ -157,7 +172,7 @@ struct ClassifierChapter {
         for name in ["Hinton", "Schmidhuber", "Zhou"] {
             let letters = NamesData.indices(of: name)
             for (label, logp) in [("tutorial cell", tutorialCell.logProbabilities(letters)),
-                                  ("best", chosen.logProbabilities(letters).enumerated().map { $1 - tau * logPrior[$0] })] {
+                                  ("best", chosen.logProbabilities([LabelledName(name: name, label: 0)])[0].enumerated().map { $1 - tau * logPrior[$0] })] {
                 let normalized = SoftmaxCrossEntropy.logSoftmax(logp, classes: C)
                 let top = normalized.indices.sorted { normalized[$0] > normalized[$1] || (normalized[$0] == normalized[$1] && $0 < $1) }.prefix(3)
                 for (rank, c) in top.enumerated() {
@@ -196,6 +211,7 @@ struct ClassifierChapter {
             ("elman_test_balanced_accuracy", scores[1].test.balancedAccuracy),
             ("best_validation_accuracy", chosenValidation.accuracy),
             ("best_validation_balanced_accuracy", chosenValidation.balancedAccuracy),
+            ("best_is_ensemble", chosen.label == "ensemble" ? 1 : 0),
             ("best_candidate", Double(best!.index + 1)),
             ("best_tau", tau),
             ("lines", Double(data.lines.reduce(0) { $0 + $1.count })),

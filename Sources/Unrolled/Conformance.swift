@@ -57,7 +57,7 @@ public enum Conformance {
         }
         // PyTorch's names carry the layer index: rnn.weight_ih → rnn.weight_ih_l0.
         for p in layer.parameters { p.value = try f.tensor(["parameters", p.name + "_l0"]).data }
-        let trace = layer.forward(x.data, steps: T, batch: B, h0: h0.data)
+        let trace = layer.forward(.dense(x.data), steps: T, batch: B, h0: h0.data)
         let rOutput = try f.tensor(["loss", "tensors", "R_output"]).data, rLast = try f.tensor(["loss", "tensors", "R_h_n"]).data
         layer.zeroGrad()
         let (dh0, dx) = layer.backward(trace, dOutputs: rOutput, dLast: rLast, inputGradient: true)

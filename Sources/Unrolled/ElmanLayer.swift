@@ -40,25 +40,26 @@ public final class ElmanLayer: SequenceLayer {
         biasHH = bias ? Parameter("\(name).bias_hh", shape: [hiddenSize], uniform: k, rng: &rng) : nil
     }
 
+    /// `b_ih + b_hh` (zeros without bias), `[H]`.
+    func combinedBias() -> [Double] {
+        var bias = [Double](repeating: 0, count: hiddenSize)
+        if let biasIH, let biasHH { for j in 0..<hiddenSize { bias[j] = biasIH.value[j] + biasHH.value[j] } }
+        return bias
+    }
+
     // snippet.elman-forward
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`).
-    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
         let H = hiddenSize, I = inputSize, BH = B * H
-        precondition(x.count == T * B * I, "ElmanLayer.forward: x has \(x.count) values, expected T·B·I = \(T * B * I)")
-        var states = [Double](repeating: 0, count: (T + 1) * BH)
-        if let h0 { for i in 0..<BH { states[i] = h0[i] } }
+        // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
+        let bias = combinedBias()
+        var pre = [Double](repeating: 0, count: T * BH)
+        for r in 0..<(T * B) { for j in 0..<H { pre[r * H + j] = bias[j] } }
+        x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &pre)
+        var states = h0 ?? [Double](repeating: 0, count: BH)     // [h0, h_1, ..., h_T], [T + 1, B, H]
+        states += pre
         states.withUnsafeMutableBufferPointer { sp in
             let s = sp.baseAddress!
-            // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once, written where h_t will go
-            for r in 0..<(T * B) {
-                for j in 0..<H { s[BH + r * H + j] = (biasIH?.value[j] ?? 0) + (biasHH?.value[j] ?? 0) }
-            }
-            x.withUnsafeBufferPointer { xp in
-                weightIH.value.withUnsafeBufferPointer { w in
-                    MatrixProduct.addProductTransposedB(
-                        m: T * B, n: H, k: I, a: xp.baseAddress!, lda: I, b: w.baseAddress!, ldb: I, c: s + BH, ldc: H)
-                }
-            }
             weightHH.value.withUnsafeBufferPointer { w in
                 for t in 0..<T {
                     let hPrev = s + t * BH, h = s + (t + 1) * BH
@@ -84,7 +85,7 @@ public final class ElmanLayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
     ) -> (dh0: [Double], dx: [Double]) {
-        let H = hiddenSize, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
+        let H = hiddenSize, B = trace.batch, T = trace.steps, BH = B * H
         var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
         var dh = dLast ?? [Double](repeating: 0, count: BH)            // ∂L/∂h_t from later steps
         dpre.withUnsafeMutableBufferPointer { dp in
@@ -112,34 +113,15 @@ public final class ElmanLayer: SequenceLayer {
                     MatrixProduct.addProductTransposedA(
                         m: H, n: H, k: T * B, a: d, lda: H, b: sp.baseAddress!, ldb: H, c: g.baseAddress!, ldc: H)
                 }
-                // through x_t · W_ihᵀ, for W_ih, all steps: dW_ih += Σ_t dpre_tᵀ · x_t
-                trace.inputs.withUnsafeBufferPointer { xp in
-                    weightIH.grad.withUnsafeMutableBufferPointer { g in
-                        MatrixProduct.addProductTransposedA(
-                            m: H, n: I, k: T * B, a: d, lda: H, b: xp.baseAddress!, ldb: I, c: g.baseAddress!, ldc: I)
-                    }
-                }
             }
         }
+        // through x_t · W_ihᵀ, for W_ih, all steps: dW_ih += Σ_t dpre_tᵀ · x_t
+        trace.inputs.addWeightGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B)
         // through both biases: db_ih += Σ_{t,b} dpre, db_hh += Σ_{t,b} dpre
-        for r in 0..<(T * B) {
-            for j in 0..<H {
-                biasIH?.grad[j] += dpre[r * H + j]
-                biasHH?.grad[j] += dpre[r * H + j]
-            }
-        }
+        addRowSums(dpre, rows: T * B, to: [biasIH, biasHH])
         guard inputGradient else { return (dh, []) }
-        // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                 [T, B, I]
-        var dx = [Double](repeating: 0, count: T * B * I)
-        dpre.withUnsafeBufferPointer { dp in
-            weightIH.value.withUnsafeBufferPointer { w in
-                dx.withUnsafeMutableBufferPointer { o in
-                    MatrixProduct.addProduct(
-                        m: T * B, n: I, k: H, a: dp.baseAddress!, lda: H, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
-                }
-            }
-        }
-        return (dh, dx)
+        // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                  [T, B, I]
+        return (dh, trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
     // snippet.end
 }

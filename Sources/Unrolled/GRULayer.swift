@@ -40,27 +40,18 @@ public final class GRULayer: SequenceLayer {
     // snippet.gru-forward
     /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
-    public func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
         let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
-        precondition(x.count == T * B * I, "GRULayer.forward: x has \(x.count) values, expected T·B·I = \(T * B * I)")
         var states = [Double](repeating: 0, count: (T + 1) * BH)
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
         var cache = [Double](repeating: 0, count: T * B * 4 * H)
         // gi = x · W_ihᵀ + b_ih for every step at once                                [T·B, 3H]
-        var gi = [Double](repeating: 0, count: T * B * G)
-        for row in 0..<(T * B) { for j in 0..<G { gi[row * G + j] = biasIH?.value[j] ?? 0 } }
-        x.withUnsafeBufferPointer { xp in
-            weightIH.value.withUnsafeBufferPointer { w in
-                gi.withUnsafeMutableBufferPointer { g in
-                    MatrixProduct.addProductTransposedB(
-                        m: T * B, n: G, k: I, a: xp.baseAddress!, lda: I, b: w.baseAddress!, ldb: I, c: g.baseAddress!, ldc: G)
-                }
-            }
-        }
-        var gh = [Double](repeating: 0, count: B * G)
+        var gi = broadcastRows(biasIH, rows: T * B, n: G)
+        x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &gi)
+        let ghBias = broadcastRows(biasHH, rows: B, n: G)
         for t in 0..<T {
             // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
-            for b in 0..<B { for j in 0..<G { gh[b * G + j] = biasHH?.value[j] ?? 0 } }
+            var gh = ghBias
             states.withUnsafeBufferPointer { sp in
                 weightHH.value.withUnsafeBufferPointer { w in
                     gh.withUnsafeMutableBufferPointer { g in
@@ -69,18 +60,26 @@ public final class GRULayer: SequenceLayer {
                     }
                 }
             }
-            for b in 0..<B {
-                let giRow = (t * B + b) * G, ghRow = b * G, c = (t * B + b) * 4 * H
-                for j in 0..<H {
-                    let r = Self.sigmoid(gi[giRow + j] + gh[ghRow + j])
-                    let z = Self.sigmoid(gi[giRow + H + j] + gh[ghRow + H + j])
-                    let n = tanh(gi[giRow + 2 * H + j] + r * gh[ghRow + 2 * H + j])
-                    let hPrev = states[t * BH + b * H + j]
-                    states[(t + 1) * BH + b * H + j] = (1 - z) * n + z * hPrev
-                    cache[c + j] = r
-                    cache[c + H + j] = z
-                    cache[c + 2 * H + j] = n
-                    cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+            gi.withUnsafeBufferPointer { gi in
+                gh.withUnsafeBufferPointer { gh in
+                    states.withUnsafeMutableBufferPointer { st in
+                        cache.withUnsafeMutableBufferPointer { cache in
+                            for b in 0..<B {
+                                let giRow = (t * B + b) * G, ghRow = b * G, c = (t * B + b) * 4 * H
+                                for j in 0..<H {
+                                    let r = Self.sigmoid(gi[giRow + j] + gh[ghRow + j])
+                                    let z = Self.sigmoid(gi[giRow + H + j] + gh[ghRow + H + j])
+                                    let n = tanh(gi[giRow + 2 * H + j] + r * gh[ghRow + 2 * H + j])
+                                    let hPrev = st[t * BH + b * H + j]
+                                    st[(t + 1) * BH + b * H + j] = (1 - z) * n + z * hPrev
+                                    cache[c + j] = r
+                                    cache[c + H + j] = z
+                                    cache[c + 2 * H + j] = n
+                                    cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+                                }
+                            }
+                        }
+                    }
                 }
             }
         }
@@ -95,28 +94,13 @@ public final class GRULayer: SequenceLayer {
         let H = hiddenSize, G = 3 * H, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
         var dGi = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
         var dGh = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]
-        var dh = dLast ?? [Double](repeating: 0, count: BH)     // ∂L/∂h_t from later steps
-        let cache = trace.cache, states = trace.states
+        var dh = dLast ?? [Double](repeating: 0, count: BH)     // ∂L/∂h_t, [B, H]
+        let states = trace.states
         for t in stride(from: T - 1, through: 0, by: -1) {
+            if let dOutputs { for i in 0..<BH { dh[i] += dOutputs[t * BH + i] } }   // the loss reads h_t too
             var dhPrev = [Double](repeating: 0, count: BH)
-            for b in 0..<B {
-                let c = (t * B + b) * 4 * H, row = (t * B + b) * G
-                for j in 0..<H {
-                    let r = cache[c + j], z = cache[c + H + j], n = cache[c + 2 * H + j], ghn = cache[c + 3 * H + j]
-                    let hPrev = states[t * BH + b * H + j]
-                    let d = dh[b * H + j] + (dOutputs?[t * BH + b * H + j] ?? 0)   // loss reads h_t directly too
-                    // through h_t = (1 - z) n + z h_{t-1}
-                    let dn = d * (1 - z), dz = d * (hPrev - n)
-                    dhPrev[b * H + j] = d * z
-                    // through n = tanh(gi_n + r · gh_n)
-                    let dpn = dn * (1 - n * n)
-                    let dr = dpn * ghn
-                    // through the sigmoids of z and r
-                    let dpz = dz * z * (1 - z), dpr = dr * r * (1 - r)
-                    dGi[row + j] = dpr; dGi[row + H + j] = dpz; dGi[row + 2 * H + j] = dpn
-                    dGh[row + j] = dpr; dGh[row + H + j] = dpz; dGh[row + 2 * H + j] = dpn * r
-                }
-            }
+            Self.gatesBackward(step: t, batch: B, hidden: H, cache: trace.cache, states: states,
+                               dh: dh, dhPrev: &dhPrev, dGi: &dGi, dGh: &dGh)
             // through gh = h_{t-1} · W_hhᵀ, for h_{t-1}: dh_{t-1} += dgh_t · W_hh             [B, H]
             dGh.withUnsafeBufferPointer { g in
                 weightHH.value.withUnsafeBufferPointer { w in
@@ -128,43 +112,56 @@ public final class GRULayer: SequenceLayer {
             }
             dh = dhPrev
         }
+        // through gh, for W_hh, all steps: dW_hh += Σ_t dgh_tᵀ · h_{t-1}
         dGh.withUnsafeBufferPointer { g in
-            dGi.withUnsafeBufferPointer { gi in
-                // through gh, for W_hh, all steps: dW_hh += Σ_t dgh_tᵀ · h_{t-1}
-                states.withUnsafeBufferPointer { sp in
-                    weightHH.grad.withUnsafeMutableBufferPointer { o in
-                        MatrixProduct.addProductTransposedA(
-                            m: G, n: H, k: T * B, a: g.baseAddress!, lda: G, b: sp.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
-                    }
-                }
-                // through gi, for W_ih, all steps: dW_ih += Σ_t dgi_tᵀ · x_t
-                trace.inputs.withUnsafeBufferPointer { xp in
-                    weightIH.grad.withUnsafeMutableBufferPointer { o in
-                        MatrixProduct.addProductTransposedA(
-                            m: G, n: I, k: T * B, a: gi.baseAddress!, lda: G, b: xp.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
-                    }
+            states.withUnsafeBufferPointer { sp in
+                weightHH.grad.withUnsafeMutableBufferPointer { o in
+                    MatrixProduct.addProductTransposedA(
+                        m: G, n: H, k: T * B, a: g.baseAddress!, lda: G, b: sp.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
                 }
             }
         }
+        // through gi, for W_ih, all steps: dW_ih += Σ_t dgi_tᵀ · x_t
+        trace.inputs.addWeightGradient(dGi, weight: weightIH, inputSize: I, rows: T * B)
         // through the biases: db_ih += Σ dgi, db_hh += Σ dgh
-        for row in 0..<(T * B) {
-            for j in 0..<G {
-                biasIH?.grad[j] += dGi[row * G + j]
-                biasHH?.grad[j] += dGh[row * G + j]
-            }
-        }
+        addRowSums(dGi, rows: T * B, to: [biasIH])
+        addRowSums(dGh, rows: T * B, to: [biasHH])
         guard inputGradient else { return (dh, []) }
         // through gi, for x: dx = dgi · W_ih                                               [T, B, I]
-        var dx = [Double](repeating: 0, count: T * B * I)
-        dGi.withUnsafeBufferPointer { g in
-            weightIH.value.withUnsafeBufferPointer { w in
-                dx.withUnsafeMutableBufferPointer { o in
-                    MatrixProduct.addProduct(
-                        m: T * B, n: I, k: G, a: g.baseAddress!, lda: G, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
+        return (dh, trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
+    }
+    // snippet.end
+
+    /// The element-wise part of one backward step: from `dh = ∂L/∂h_t` to `∂L/∂gi_t`,
+    /// `∂L/∂gh_t` (both `[B, 3H]`, written into row block `t`) and the direct part of
+    /// `∂L/∂h_{t-1} = dh ⊙ z`.
+    static func gatesBackward(step t: Int, batch B: Int, hidden H: Int, cache: [Double], states: [Double],
+                              dh: [Double], dhPrev: inout [Double], dGi: inout [Double], dGh: inout [Double]) {
+        let G = 3 * H, BH = B * H
+        cache.withUnsafeBufferPointer { cache in
+            states.withUnsafeBufferPointer { states in
+                dGi.withUnsafeMutableBufferPointer { dGi in
+                    dGh.withUnsafeMutableBufferPointer { dGh in
+                        for b in 0..<B {
+                            let c = (t * B + b) * 4 * H, row = (t * B + b) * G
+                            for j in 0..<H {
+                                let r = cache[c + j], z = cache[c + H + j], n = cache[c + 2 * H + j], ghn = cache[c + 3 * H + j]
+                                let hPrev = states[t * BH + b * H + j], d = dh[b * H + j]
+                                // through h_t = (1 - z) n + z h_{t-1}
+                                let dn = d * (1 - z), dz = d * (hPrev - n)
+                                dhPrev[b * H + j] = d * z
+                                // through n = tanh(gi_n + r ⊙ gh_n): to its argument, then to r and gh_n
+                                let dpn = dn * (1 - n * n)
+                                let dr = dpn * ghn
+                                // through the sigmoids of z and r
+                                let dpz = dz * z * (1 - z), dpr = dr * r * (1 - r)
+                                dGi[row + j] = dpr; dGi[row + H + j] = dpz; dGi[row + 2 * H + j] = dpn
+                                dGh[row + j] = dpr; dGh[row + H + j] = dpz; dGh[row + 2 * H + j] = dpn * r
+                            }
+                        }
+                    }
                 }
             }
         }
-        return (dh, dx)
     }
-    // snippet.end
 }

@@ -14,6 +14,11 @@ public final class RecurrentClassifier: Module {
     public enum Cell: String, Sendable { case elman, gru }
 
     public let symbols: Int, hiddenSize: Int, classes: Int
+    /// Inverted dropout on the head's input during training: each feature is zeroed with this
+    /// probability and the others scaled by `1 / (1 - dropout)`. Evaluation uses no dropout.
+    public var dropout = 0.0
+    /// The source of dropout masks, seeded at construction.
+    var maskRandom: SeededRandom
     public let forwardLayer: any SequenceLayer
     public let backwardLayer: (any SequenceLayer)?
     public let head: Linear
@@ -32,19 +37,24 @@ public final class RecurrentClassifier: Module {
             case .gru: return GRULayer(name, inputSize: symbols, hiddenSize: hiddenSize, rng: &rng)
             }
         }
+        maskRandom = SeededRandom(seed: rng.next())
         forwardLayer = layer("rnn")
         backwardLayer = bidirectional ? layer("rnn_reverse") : nil
         head = Linear("fc", inputSize: hiddenSize * (bidirectional ? 2 : 1), outputSize: classes, rng: &rng)
     }
 
-    /// One-hot inputs `[T, B, I]` for a batch of equally long sequences.
-    public func oneHot(_ sequences: [[Int]], reversed: Bool = false) -> [Double] {
+    /// The symbols of a batch of equally long sequences, time-major `[T, B]`, optionally read
+    /// from the last symbol to the first.
+    public func symbolInput(_ sequences: [[Int]], reversed: Bool = false) -> SequenceInput {
         let T = sequences[0].count, B = sequences.count
-        var x = [Double](repeating: 0, count: T * B * symbols)
+        var s = [Int](repeating: 0, count: T * B)
         for t in 0..<T {
-            for (b, s) in sequences.enumerated() { x[(t * B + b) * symbols + s[reversed ? T - 1 - t : t]] = 1 }
+            for (b, seq) in sequences.enumerated() {
+                precondition(seq.count == T, "sequences of a batch must have the same length")
+                s[t * B + b] = seq[reversed ? T - 1 - t : t]
+            }
         }
-        return x
+        return .symbols(s)
     }
 
     /// The forward pass for a batch of equally long sequences.
@@ -58,16 +68,17 @@ public final class RecurrentClassifier: Module {
 
     public func forward(_ sequences: [[Int]]) -> Trace {
         let B = sequences.count, H = hiddenSize
-        let f = forwardLayer.forward(oneHot(sequences), steps: sequences[0].count, batch: B, h0: nil)
+        let f = forwardLayer.forward(symbolInput(sequences), steps: sequences[0].count, batch: B, h0: nil)
         var features = f.last
         var r: SequenceTrace? = nil
         if let backwardLayer {
-            let trace = backwardLayer.forward(oneHot(sequences, reversed: true), steps: sequences[0].count, batch: B, h0: nil)
+            let trace = backwardLayer.forward(symbolInput(sequences, reversed: true), steps: sequences[0].count, batch: B, h0: nil)
+            let forwardLast = f.last, backwardLast = trace.last
             var both = [Double](repeating: 0, count: B * 2 * H)
             for b in 0..<B {
                 for j in 0..<H {
-                    both[b * 2 * H + j] = f.last[b * H + j]
-                    both[b * 2 * H + H + j] = trace.last[b * H + j]
+                    both[b * 2 * H + j] = forwardLast[b * H + j]
+                    both[b * 2 * H + H + j] = backwardLast[b * H + j]
                 }
             }
             features = both
@@ -78,16 +89,30 @@ public final class RecurrentClassifier: Module {
                      logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: classes))
     }
 
-    /// Forward and backward for one batch; accumulates gradients and returns the loss and the
-    /// `[B, C]` log-probabilities.
+    /// Forward and backward for one batch (training mode: dropout on); accumulates gradients and
+    /// returns the loss and the `[B, C]` log-probabilities. With `backward: false`, the same loss
+    /// without touching the gradients.
     @discardableResult
-    public func lossAndGradient(_ sequences: [[Int]], targets: [Int], weights: [Double]? = nil) -> (loss: Double, logProbabilities: [Double]) {
+    public func lossAndGradient(_ sequences: [[Int]], targets: [Int], weights: [Double]? = nil,
+                                backward: Bool = true) -> (loss: Double, logProbabilities: [Double]) {
         let B = sequences.count, H = hiddenSize
-        let trace = forward(sequences)
+        var trace = forward(sequences)
+        var mask: [Double] = []
+        if dropout > 0 {
+            // features ⊙ mask, mask_i = [u_i ≥ p] / (1 - p)
+            let keep = 1 - dropout
+            mask = trace.features.indices.map { _ in maskRandom.uniform() >= dropout ? 1 / keep : 0 }
+            let dropped = zip(trace.features, mask).map { $0 * $1 }
+            trace = Trace(forward: trace.forward, backward: trace.backward, features: dropped,
+                          logProbabilities: SoftmaxCrossEntropy.logSoftmax(head.forward(dropped, batch: B), classes: classes))
+        }
         let (loss, dz) = SoftmaxCrossEntropy.loss(
             logProbabilities: trace.logProbabilities, targets: targets, classes: classes, weights: weights)
+        guard backward else { return (loss, trace.logProbabilities) }
         // through the head: dfeatures = dz · W_out
-        let dFeatures = head.backward(dz, input: trace.features, batch: B)
+        var dFeatures = head.backward(dz, input: trace.features, batch: B)
+        // through the dropout mask
+        if !mask.isEmpty { for i in dFeatures.indices { dFeatures[i] *= mask[i] } }
         if let backwardLayer, let r = trace.backward {
             // split [forward, backward] features back to the two layers' last states
             var df = [Double](repeating: 0, count: B * H), db = df

@@ -1,8 +1,18 @@
+/// The input of a recurrent layer over `T` steps of a batch of `B` sequences.
+public enum SequenceInput {
+    /// Feature vectors, `x [T, B, I]`.
+    case dense([Double])
+    /// Symbol indices `[T, B]`, each standing for a one-hot row of `x` that is never built:
+    /// `x_t W_ihᵀ` is then column `s` of `W_ih`. Same arithmetic, bit for bit, as the one-hot
+    /// product (the products by zero only add zeros), at a fraction of the cost.
+    case symbols([Int])
+}
+
 /// What a recurrent layer keeps between its forward and backward passes over a whole sequence.
 public struct SequenceTrace {
     public let steps: Int, batch: Int
-    /// `x`, `[T, B, I]`.
-    public let inputs: [Double]
+    /// `x`.
+    public let inputs: SequenceInput
     /// `[h0, h_1, ..., h_T]`, `[T + 1, B, H]`.
     public let states: [Double]
     /// Whatever else the layer's backward pass needs (gate activations), layer-specific.
@@ -22,10 +32,93 @@ public protocol SequenceLayer: Module {
     var inputSize: Int { get }
     var hiddenSize: Int { get }
     /// Runs the layer from `h0` (zeros when `nil`).
-    func forward(_ x: [Double], steps T: Int, batch B: Int, h0: [Double]?) -> SequenceTrace
+    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?) -> SequenceTrace
     /// Backpropagation through time: `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when
     /// the loss reads only the last state), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
-    /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
+    /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]` (dense
+    /// inputs only).
     func backward(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, inputGradient: Bool)
         -> (dh0: [Double], dx: [Double])
+}
+
+/// Adds the column sums of `matrix [rows, n]` (summed in row order) to the gradient of every
+/// given bias `[n]`: the backward pass of a bias broadcast over rows.
+func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
+    guard let n = biases.compactMap({ $0 }).first?.count else { return }
+    var sums = [Double](repeating: 0, count: n)
+    matrix.withUnsafeBufferPointer { m in
+        sums.withUnsafeMutableBufferPointer { s in
+            for r in 0..<rows { for j in 0..<n { s[j] += m[r * n + j] } }
+        }
+    }
+    for case let bias? in biases { for j in 0..<n { bias.grad[j] += sums[j] } }
+}
+
+/// `bias` repeated on every one of `rows` rows (zeros when `nil`), `[rows, n]`.
+func broadcastRows(_ bias: Parameter?, rows: Int, n: Int) -> [Double] {
+    guard let bias else { return [Double](repeating: 0, count: rows * n) }
+    var out = [Double](repeating: 0, count: rows * n)
+    bias.value.withUnsafeBufferPointer { b in
+        out.withUnsafeMutableBufferPointer { o in
+            for r in 0..<rows { for j in 0..<n { o[r * n + j] = b[j] } }
+        }
+    }
+    return out
+}
+
+extension SequenceInput {
+    /// `out[T·B, n] += x · Wᵀ` for `W [n, I]`: a matrix product, or a column lookup for symbols.
+    func addProjection(weight: Parameter, inputSize I: Int, rows: Int, into out: inout [Double]) {
+        let n = weight.shape[0]
+        weight.value.withUnsafeBufferPointer { w in
+            out.withUnsafeMutableBufferPointer { o in
+                switch self {
+                case .dense(let x):
+                    precondition(x.count == rows * I, "dense input has \(x.count) values, expected \(rows * I)")
+                    x.withUnsafeBufferPointer { xp in
+                        MatrixProduct.addProductTransposedB(
+                            m: rows, n: n, k: I, a: xp.baseAddress!, lda: I, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: n)
+                    }
+                case .symbols(let s):
+                    precondition(s.count == rows, "symbol input has \(s.count) values, expected \(rows)")
+                    for r in 0..<rows { for j in 0..<n { o[r * n + j] += w[j * I + s[r]] } }
+                }
+            }
+        }
+    }
+
+    /// `∂W [n, I] += dOutᵀ · x` for `dOut [T·B, n]`: a matrix product, or a scatter into the
+    /// symbols' columns, in the same (ascending row) order.
+    func addWeightGradient(_ dOut: [Double], weight: Parameter, inputSize I: Int, rows: Int) {
+        let n = weight.shape[0]
+        dOut.withUnsafeBufferPointer { d in
+            weight.grad.withUnsafeMutableBufferPointer { g in
+                switch self {
+                case .dense(let x):
+                    x.withUnsafeBufferPointer { xp in
+                        MatrixProduct.addProductTransposedA(
+                            m: n, n: I, k: rows, a: d.baseAddress!, lda: n, b: xp.baseAddress!, ldb: I, c: g.baseAddress!, ldc: I)
+                    }
+                case .symbols(let s):
+                    for r in 0..<rows { for j in 0..<n { g[j * I + s[r]] += d[r * n + j] } }
+                }
+            }
+        }
+    }
+
+    /// `∂x = dOut · W`, `[T·B, I]`; dense inputs only.
+    func inputGradient(_ dOut: [Double], weight: Parameter, inputSize I: Int, rows: Int) -> [Double] {
+        guard case .dense = self else { preconditionFailure("no input gradient for symbol inputs") }
+        let n = weight.shape[0]
+        var dx = [Double](repeating: 0, count: rows * I)
+        dOut.withUnsafeBufferPointer { d in
+            weight.value.withUnsafeBufferPointer { w in
+                dx.withUnsafeMutableBufferPointer { o in
+                    MatrixProduct.addProduct(
+                        m: rows, n: I, k: n, a: d.baseAddress!, lda: n, b: w.baseAddress!, ldb: I, c: o.baseAddress!, ldc: I)
+                }
+            }
+        }
+        return dx
+    }
 }

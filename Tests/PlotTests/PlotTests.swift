@@ -73,3 +73,22 @@ final class SVGReader: NSObject, XMLParserDelegate {
         #expect(Heatmap.colour(0) == "#ffffff" && Heatmap.colour(1) == "#08306b")
     }
 }
+
+@Suite struct CommittedFigureTests {
+    /// Every committed SVG parses as XML and carries a title and text labels.
+    @Test func everyFigureIsWellFormedAndLabelled() throws {
+        var root = URL(fileURLWithPath: #filePath)
+        for _ in 0..<3 { root.deleteLastPathComponent() }
+        let figures = root.appendingPathComponent("Figures")
+        let svgs = (FileManager.default.enumerator(atPath: figures.path)?.compactMap { $0 as? String } ?? [])
+            .filter { $0.hasSuffix(".svg") }
+        #expect(!svgs.isEmpty)
+        for path in svgs {
+            let text = try String(contentsOf: figures.appendingPathComponent(path), encoding: .utf8)
+            let parsed = SVGReader.read(text)
+            #expect(parsed.ok && parsed.root == "svg", "\(path) is not well-formed SVG")
+            #expect(parsed.texts.count >= 3, "\(path) has no title or axis labels")
+            #expect(text.contains("font-weight=\"bold\""), "\(path) has no title")
+        }
+    }
+}

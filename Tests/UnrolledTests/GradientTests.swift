@@ -42,11 +42,11 @@ import Testing
         let rOut = randomValues(T * B * H, &rng), rLast = randomValues(B * H, &rng)
         // L = Σ output · R_output + Σ h_T · R_last: every output and the final state reach the loss.
         func loss() -> Double {
-            let tr = layer.forward(x, steps: T, batch: B, h0: h0)
+            let tr = layer.forward(.dense(x), steps: T, batch: B, h0: h0)
             return zip(tr.outputs, rOut).reduce(0) { $0 + $1.0 * $1.1 } + zip(tr.last, rLast).reduce(0) { $0 + $1.0 * $1.1 }
         }
         layer.zeroGrad()
-        let (dh0, dx) = layer.backward(layer.forward(x, steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
+        let (dh0, dx) = layer.backward(layer.forward(.dense(x), steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
         expectAllPass(GradientCheck.run(layer.parameters, loss: loss), "Elman \(activation)")
         let rx = GradientCheck.check(name: "x", analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
         let rh = GradientCheck.check(name: "h0", analytic: dh0, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss)
@@ -61,11 +61,11 @@ import Testing
         var x = randomValues(T * B * I, &rng), h0 = randomValues(B * H, &rng)
         let rOut = randomValues(T * B * H, &rng), rLast = randomValues(B * H, &rng)
         func loss() -> Double {
-            let tr = layer.forward(x, steps: T, batch: B, h0: h0)
+            let tr = layer.forward(.dense(x), steps: T, batch: B, h0: h0)
             return zip(tr.outputs, rOut).reduce(0) { $0 + $1.0 * $1.1 } + zip(tr.last, rLast).reduce(0) { $0 + $1.0 * $1.1 }
         }
         layer.zeroGrad()
-        let (dh0, dx) = layer.backward(layer.forward(x, steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
+        let (dh0, dx) = layer.backward(layer.forward(.dense(x), steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
         expectAllPass(GradientCheck.run(layer.parameters, loss: loss), "GRU")
         #expect(GradientCheck.check(name: "x", analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss).relativeError <= Self.tolerance)
         #expect(GradientCheck.check(name: "h0", analytic: dh0, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss).relativeError <= Self.tolerance)
@@ -79,8 +79,45 @@ import Testing
         model.zeroGrad()
         model.lossAndGradient(batch, targets: targets, weights: weights)
         expectAllPass(GradientCheck.run(model.parameters) {
-            model.lossAndGradientFree(batch, targets: targets, weights: weights)
+            model.lossAndGradient(batch, targets: targets, weights: weights, backward: false).loss
         }, "classifier")
+    }
+
+    @Test(arguments: [RecurrentClassifier.Cell.elman, .gru])
+    func symbolInputsEqualOneHotProductsBitForBit(cell: RecurrentClassifier.Cell) {
+        var rng = SeededRandom(seed: 61)
+        let I = 9, H = 6, T = 4, B = 3
+        let layer: any SequenceLayer = cell == .gru
+            ? GRULayer("l", inputSize: I, hiddenSize: H, rng: &rng) : ElmanLayer("l", inputSize: I, hiddenSize: H, rng: &rng)
+        let symbols = (0..<(T * B)).map { _ in rng.int(below: I) }
+        var oneHot = [Double](repeating: 0, count: T * B * I)
+        for (r, s) in symbols.enumerated() { oneHot[r * I + s] = 1 }
+        let dOut = randomValues(T * B * H, &rng)
+        func run(_ x: SequenceInput) -> ([Double], [[Double]]) {
+            layer.zeroGrad()
+            let trace = layer.forward(x, steps: T, batch: B, h0: nil)
+            let (dh0, _) = layer.backward(trace, dOutputs: dOut, dLast: nil, inputGradient: false)
+            return (trace.states + dh0, layer.parameters.map(\.grad))
+        }
+        let (a, ga) = run(.dense(oneHot)), (b, gb) = run(.symbols(symbols))
+        #expect(a == b)
+        #expect(ga == gb)
+    }
+
+    @Test func dropoutOnTheHeadInput() {
+        // The same mask for the analytic gradient and every finite difference: restore the
+        // mask generator before each evaluation.
+        var rng = SeededRandom(seed: 33)
+        let model = RecurrentClassifier(symbols: 5, hiddenSize: 6, classes: 3, cell: .gru, bidirectional: true, rng: &rng)
+        model.dropout = 0.4
+        let saved = model.maskRandom
+        let batch = [[1, 2, 3], [4, 0, 1]], targets = [2, 0]
+        model.zeroGrad()
+        model.lossAndGradient(batch, targets: targets)
+        expectAllPass(GradientCheck.run(model.parameters) {
+            model.maskRandom = saved
+            return model.lossAndGradient(batch, targets: targets, backward: false).loss
+        }, "dropout")
     }
 
     @Test func linearAndCrossEntropy() {
@@ -106,19 +143,12 @@ import Testing
         var rng = SeededRandom(seed: 51)
         let layer = ElmanLayer("rnn", inputSize: 3, hiddenSize: 4, rng: &rng)
         let x = randomValues(3 * 2 * 3, &rng)
-        let loss = { layer.forward(x, steps: 3, batch: 2).last.reduce(0, +) }
+        let loss = { layer.forward(.dense(x), steps: 3, batch: 2).last.reduce(0, +) }
         layer.zeroGrad()
-        _ = layer.backward(layer.forward(x, steps: 3, batch: 2), dLast: [Double](repeating: 1, count: 8))
+        _ = layer.backward(layer.forward(.dense(x), steps: 3, batch: 2), dLast: [Double](repeating: 1, count: 8))
         layer.weightHH.grad[0] += 1e-3
         let results = GradientCheck.run(layer.parameters, loss: loss)
         #expect(results.first { $0.name == "rnn.weight_hh" }!.relativeError > 1e-5)
     }
 }
 
-extension RecurrentClassifier {
-    /// The loss alone, leaving gradients untouched (for finite differences).
-    func lossAndGradientFree(_ sequences: [[Int]], targets: [Int], weights: [Double]) -> Double {
-        SoftmaxCrossEntropy.loss(logProbabilities: forward(sequences).logProbabilities, targets: targets,
-                                 classes: classes, weights: weights).loss
-    }
-}
