@@ -33,42 +33,37 @@ import Testing
         #expect(dx.count == letters.count && dx.allSatisfy { $0.count == 6 })
     }
 
-    @Test(arguments: [ElmanLayer.Activation.tanh, .relu], [true, false])
-    func elmanLayer(activation: ElmanLayer.Activation, bias: Bool) {
-        var rng = SeededRandom(seed: activation == .tanh ? 21 : 22)
-        let T = 4, B = 3, I = 3, H = 5
-        let layer = ElmanLayer("rnn", inputSize: I, hiddenSize: H, activation: activation, bias: bias, rng: &rng)
+    /// Checks a layer's parameters, `x` and `h0` under `L = Σ output · R_output + Σ h_T · R_last`,
+    /// so that every output and the final state reach the loss.
+    func checkLayer(_ layer: any SequenceLayer, steps T: Int, batch B: Int, rng: inout SeededRandom, _ what: String) {
+        let I = layer.inputSize, H = layer.hiddenSize
         var x = randomValues(T * B * I, &rng), h0 = randomValues(B * H, &rng)
         let rOut = randomValues(T * B * H, &rng), rLast = randomValues(B * H, &rng)
-        // L = Σ output · R_output + Σ h_T · R_last: every output and the final state reach the loss.
         func loss() -> Double {
             let tr = layer.forward(.dense(x), steps: T, batch: B, h0: h0)
             return zip(tr.outputs, rOut).reduce(0) { $0 + $1.0 * $1.1 } + zip(tr.last, rLast).reduce(0) { $0 + $1.0 * $1.1 }
         }
         layer.zeroGrad()
-        let (dh0, dx) = layer.backward(layer.forward(.dense(x), steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
-        expectAllPass(GradientCheck.run(layer.parameters, loss: loss), "Elman \(activation)")
+        let trace = layer.forward(.dense(x), steps: T, batch: B, h0: h0)
+        let (dh0, dx) = layer.backward(trace, dOutputs: rOut, dLast: rLast, inputGradient: true)
+        expectAllPass(GradientCheck.run(layer.parameters, loss: loss), what)
         let rx = GradientCheck.check(name: "x", analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss)
         let rh = GradientCheck.check(name: "h0", analytic: dh0, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss)
-        #expect(rx.relativeError <= Self.tolerance)
-        #expect(rh.relativeError <= Self.tolerance)
+        #expect(rx.relativeError <= Self.tolerance, "\(what) x: \(rx.relativeError)")
+        #expect(rh.relativeError <= Self.tolerance, "\(what) h0: \(rh.relativeError)")
+    }
+
+    @Test(arguments: [ElmanLayer.Activation.tanh, .relu], [true, false])
+    func elmanLayer(activation: ElmanLayer.Activation, bias: Bool) {
+        var rng = SeededRandom(seed: activation == .tanh ? 21 : 22)
+        let layer = ElmanLayer("rnn", inputSize: 3, hiddenSize: 5, activation: activation, bias: bias, rng: &rng)
+        checkLayer(layer, steps: 4, batch: 3, rng: &rng, "Elman \(activation)")
     }
 
     @Test(arguments: [true, false]) func gruLayer(bias: Bool) {
         var rng = SeededRandom(seed: bias ? 23 : 24)
-        let T = 5, B = 2, I = 3, H = 4
-        let layer = GRULayer("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
-        var x = randomValues(T * B * I, &rng), h0 = randomValues(B * H, &rng)
-        let rOut = randomValues(T * B * H, &rng), rLast = randomValues(B * H, &rng)
-        func loss() -> Double {
-            let tr = layer.forward(.dense(x), steps: T, batch: B, h0: h0)
-            return zip(tr.outputs, rOut).reduce(0) { $0 + $1.0 * $1.1 } + zip(tr.last, rLast).reduce(0) { $0 + $1.0 * $1.1 }
-        }
-        layer.zeroGrad()
-        let (dh0, dx) = layer.backward(layer.forward(.dense(x), steps: T, batch: B, h0: h0), dOutputs: rOut, dLast: rLast, inputGradient: true)
-        expectAllPass(GradientCheck.run(layer.parameters, loss: loss), "GRU")
-        #expect(GradientCheck.check(name: "x", analytic: dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss).relativeError <= Self.tolerance)
-        #expect(GradientCheck.check(name: "h0", analytic: dh0, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss).relativeError <= Self.tolerance)
+        let layer = GRULayer("gru", inputSize: 3, hiddenSize: 4, bias: bias, rng: &rng)
+        checkLayer(layer, steps: 5, batch: 2, rng: &rng, "GRU")
     }
 
     @Test(arguments: [RecurrentClassifier.Cell.elman, .gru], [false, true])
