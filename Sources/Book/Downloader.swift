@@ -12,15 +12,21 @@ enum Downloader {
             try fm.createDirectory(at: folder, withIntermediateDirectories: true)
             for file in dataset.files {
                 let target = folder.appendingPathComponent(file.name)
+                // After one failed download, the dataset's other files would fail the same way.
+                if failures.last?.hasPrefix("\(dataset.folder)/") == true {
+                    failures.append("\(dataset.folder)/\(file.name): not attempted")
+                    continue
+                }
                 if let data = try? Data(contentsOf: target), SHA256.hex(of: data) == file.sha256 {
                     continue
                 }
                 print("fetching \(dataset.folder)/\(file.name) from \(file.url)")
+                fflush(stdout)
                 let partial = folder.appendingPathComponent(".\(file.name).partial")
                 try? fm.removeItem(at: partial)
                 let process = Process()
                 process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-                process.arguments = ["curl", "--fail", "--location", "--silent", "--show-error", "--retry", "2",
+                process.arguments = ["curl", "--fail", "--location", "--silent", "--show-error", "--retry", "2", "--connect-timeout", "20",
                                      "--output", partial.path, file.url]
                 do { try process.run() } catch {
                     throw UnrolledError("cannot run curl (\(error)); install curl or copy the data by hand")
@@ -42,7 +48,7 @@ enum Downloader {
             }
         }
         guard failures.isEmpty else {
-            throw UnrolledError(failures.joined(separator: "\n") + "\nWithout internet access, copy the datasets into \(directory.path) (one folder per dataset) or point DATA at a directory that has them.")
+            throw UnrolledError(failures.filter { !$0.hasSuffix("not attempted") }.joined(separator: "\n") + "\nWithout internet access, copy the datasets into \(directory.path) (one folder per dataset) or point DATA at a directory that has them.")
         }
         print("All datasets present and verified in \(directory.path).")
     }
