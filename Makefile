@@ -4,6 +4,8 @@
 SWIFT   ?= swift
 # Where the datasets live (one folder per dataset); `make data` fills it.
 DATA    ?= data
+# PyTorch float64 reference cases (shared/reference/SCHEMA.md) for the conformance tests.
+FIXTURES ?= ../shared/reference/fixtures
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
@@ -40,7 +42,7 @@ bless: reproduce ## rewrite Figures/ from a real run, then show what changed
 test: data ## unit tests, golden outputs, debug/release agreement, chapters in sync
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	UNROLLED_DATA=$(abspath $(DATA)) UNROLLED_FIXTURES=$(abspath $(FIXTURES)) $(SWIFT) test --skip-build
 	@rm -rf $(SCRATCH)/test
 	@for c in $(CHAPTERS); do \
 	  echo "== golden outputs of $$c"; \

@@ -141,6 +141,11 @@ struct ClassifierChapter {
             }
         }
         out.add("selection.csv", selection)
+        var choice = CSVTable(["field", "value"])
+        choice.append(["candidate", predictors[best!.index].label])
+        choice.append(["model", predictors[best!.index].description])
+        choice.append(["tau", Format.number(best!.tau)])
+        out.add("choice.csv", choice)
         let chosen = predictors[best!.index], tau = best!.tau
         let chosenTest = adjustedConfusion(chosen.logProbabilities(split.test), split.test, logPrior: logPrior, tau: tau)
         let chosenValidation = adjustedConfusion(validationLogp[best!.index], split.validation, logPrior: logPrior, tau: tau)
@@ -211,8 +216,6 @@ struct ClassifierChapter {
             ("elman_test_balanced_accuracy", scores[1].test.balancedAccuracy),
             ("best_validation_accuracy", chosenValidation.accuracy),
             ("best_validation_balanced_accuracy", chosenValidation.balancedAccuracy),
-            ("best_is_ensemble", chosen.label == "ensemble" ? 1 : 0),
-            ("best_candidate", Double(best!.index + 1)),
             ("best_tau", tau),
             ("lines", Double(data.lines.reduce(0) { $0 + $1.count })),
             ("distinct_pairs", Double(split.distinctCounts.reduce(0, +))),

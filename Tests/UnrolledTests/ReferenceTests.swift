@@ -6,6 +6,9 @@ import Testing
 /// supported kind in the directory must agree to 1e-12.
 @Suite struct ReferenceTests {
     func cases(kind: String) throws -> [ReferenceFixture] {
+        guard FileManager.default.fileExists(atPath: fixturesDirectory.path) else {
+            throw UnrolledError("no reference cases at \(fixturesDirectory.path); run `make test FIXTURES=<dir>`")
+        }
         let files = try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.path)
             .filter { $0.hasSuffix(".json") && $0 != "INDEX.json" }.sorted()
         return try files.map { try ReferenceFixture(contentsOf: fixturesDirectory.appendingPathComponent($0)) }
