@@ -37,11 +37,23 @@ struct ClassifierChapter {
         let allLetters = data.lines.map { $0.map(NamesData.indices) }
         let (trainLetters, trainDisplay) = byLanguage(split.train, classes: C)
         let candidates = config.candidates
+        let candidateTrainingNames = Array(split.train.prefix(config.trainingLimit ?? split.train.count))
 
         // Every training run is independent (own model, own seed), so they run in parallel.
         enum Job { case tutorial(TutorialCell, TutorialLoop.Result, ConfusionMatrix)
                    case recipe(any NameModel, TutorialLoop.Result)
                    case batch(RecurrentClassifier) }
+        /// The tutorial's loop on the training names, for a model made from its own seed.
+        func recipeJob(_ label: String, seed: UInt64, _ make: @escaping (inout SeededRandom) -> any NameModel)
+            -> (Cancellation) throws -> Job {
+            { cancellation in
+                var rng = SeededRandom(seed: seed)
+                let model = make(&rng)
+                let run = try loop.run(model, namesByLanguage: trainLetters, display: trainDisplay, languages: languages,
+                                       rng: &rng, label: label, log: log, cancellation: cancellation)
+                return .recipe(model, run)
+            }
+        }
         var jobs: [(Cancellation) throws -> Job] = [
             { cancellation in
                 // 1. The tutorial, exactly: every line (duplicates included), judged on training draws.
@@ -52,26 +64,14 @@ struct ClassifierChapter {
                 let matrix = tutorialConfusion(cell, namesByLanguage: allLetters, samples: config.tutorialSamples, rng: &rng)
                 return .tutorial(cell, run, matrix)
             },
-            { cancellation in
-                // 2. The same cell and recipe on the de-duplicated training names only.
-                var rng = SeededRandom(seed: config.seed &+ 1)
-                let cell = TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &rng)
-                let run = try loop.run(cell, namesByLanguage: trainLetters, display: trainDisplay, languages: languages,
-                                       rng: &rng, label: "tutorial cell", log: log, cancellation: cancellation)
-                return .recipe(cell, run)
-            },
-            { cancellation in
-                // 3. An Elman cell (with tanh) on the same budget.
-                var rng = SeededRandom(seed: config.seed &+ 2)
-                let elman = RecurrentClassifier(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &rng)
-                let run = try loop.run(elman, namesByLanguage: trainLetters, display: trainDisplay, languages: languages,
-                                       rng: &rng, label: "Elman cell", log: log, cancellation: cancellation)
-                return .recipe(elman, run)
-            },
+            // 2. The same cell and recipe on the de-duplicated training names only, and
+            // 3. an Elman cell (with tanh) on the same budget.
+            recipeJob("tutorial cell", seed: config.seed &+ 1) { TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &$0) },
+            recipeJob("Elman cell", seed: config.seed &+ 2) { RecurrentClassifier(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &$0) },
         ]
         for (k, recipe) in candidates.enumerated() {
             jobs.append { cancellation in
-                .batch(try recipe.train(Array(split.train.prefix(config.trainingLimit ?? split.train.count)), classes: C, seed: config.seed &+ 10 &+ UInt64(k), log: log, cancellation: cancellation))
+                .batch(try recipe.train(candidateTrainingNames, classes: C, seed: config.seed &+ 10 &+ UInt64(k), log: log, cancellation: cancellation))
             }
         }
         let results = try parallelMap(jobs)

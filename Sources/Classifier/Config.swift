@@ -50,7 +50,6 @@ struct ClassifierConfig {
     var trainingLimit: Int? = nil
     /// Decision shifts tried on validation: predict `argmax_c log p(c|x) - tau · log π_c`.
     var taus: [Double] = [-0.2, -0.1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
-    var quick = false
 
     init(_ options: ChapterCommand.Parsed) throws {
         learningRate = try options.double("--learning-rate")
@@ -60,7 +59,6 @@ struct ClassifierConfig {
         seed = UInt64(s)
         if options.quick {
             // Small enough for an unoptimized (debug) build to finish in seconds.
-            quick = true
             iterations = 1_000
             tutorialSamples = 500
             printEvery = 500

@@ -66,7 +66,12 @@ public final class RecurrentClassifier: Module {
         public let logProbabilities: [Double]
     }
 
-    public func forward(_ sequences: [[Int]]) -> Trace {
+    /// Evaluation: reads a batch and returns its trace, with no dropout.
+    public func forward(_ sequences: [[Int]]) -> Trace { forward(sequences, dropoutMask: nil) }
+
+    /// Reads the batch with both layers, multiplies the head's input by `dropoutMask` when given,
+    /// and classifies.
+    func forward(_ sequences: [[Int]], dropoutMask: [Double]?) -> Trace {
         let B = sequences.count, H = hiddenSize
         let f = forwardLayer.forward(symbolInput(sequences), steps: sequences[0].count, batch: B, h0: nil)
         var features = f.last
@@ -84,6 +89,8 @@ public final class RecurrentClassifier: Module {
             features = both
             r = trace
         }
+        // features ⊙ mask (inverted dropout)
+        if let dropoutMask { for i in features.indices { features[i] *= dropoutMask[i] } }
         let logits = head.forward(features, batch: B)
         return Trace(forward: f, backward: r, features: features,
                      logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: classes))
@@ -96,23 +103,20 @@ public final class RecurrentClassifier: Module {
     public func lossAndGradient(_ sequences: [[Int]], targets: [Int], weights: [Double]? = nil,
                                 backward: Bool = true) -> (loss: Double, logProbabilities: [Double]) {
         let B = sequences.count, H = hiddenSize
-        var trace = forward(sequences)
-        var mask: [Double] = []
+        var mask: [Double]? = nil
         if dropout > 0 {
-            // features ⊙ mask, mask_i = [u_i ≥ p] / (1 - p)
-            let keep = 1 - dropout
-            mask = trace.features.indices.map { _ in maskRandom.uniform() >= dropout ? 1 / keep : 0 }
-            let dropped = zip(trace.features, mask).map { $0 * $1 }
-            trace = Trace(forward: trace.forward, backward: trace.backward, features: dropped,
-                          logProbabilities: SoftmaxCrossEntropy.logSoftmax(head.forward(dropped, batch: B), classes: classes))
+            // mask_i = [u_i ≥ p] / (1 - p), one per feature of the head's input
+            let keep = 1 - dropout, width = head.inputSize * B
+            mask = (0..<width).map { _ in maskRandom.uniform() >= dropout ? 1 / keep : 0 }
         }
+        let trace = forward(sequences, dropoutMask: mask)
         let (loss, dz) = SoftmaxCrossEntropy.loss(
             logProbabilities: trace.logProbabilities, targets: targets, classes: classes, weights: weights)
         guard backward else { return (loss, trace.logProbabilities) }
         // through the head: dfeatures = dz · W_out
         var dFeatures = head.backward(dz, input: trace.features, batch: B)
         // through the dropout mask
-        if !mask.isEmpty { for i in dFeatures.indices { dFeatures[i] *= mask[i] } }
+        if let mask { for i in dFeatures.indices { dFeatures[i] *= mask[i] } }
         if let backwardLayer, let r = trace.backward {
             // split [forward, backward] features back to the two layers' last states
             var df = [Double](repeating: 0, count: B * H), db = df
