@@ -52,9 +52,7 @@ public final class ElmanLayer: SequenceLayer {
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
-        let bias = combinedBias()
-        var pre = [Double](repeating: 0, count: T * BH)
-        for r in 0..<(T * B) { for j in 0..<H { pre[r * H + j] = bias[j] } }
+        var pre = broadcastRows(combinedBias(), rows: T * B, n: H)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &pre)
         var states = h0 ?? [Double](repeating: 0, count: BH)     // [h0, h_1, ..., h_T], [T + 1, B, H]
         states += pre

@@ -46,9 +46,9 @@ public final class GRULayer: SequenceLayer {
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
         var cache = [Double](repeating: 0, count: T * B * 4 * H)
         // gi = x · W_ihᵀ + b_ih for every step at once                                [T·B, 3H]
-        var gi = broadcastRows(biasIH, rows: T * B, n: G)
+        var gi = broadcastRows(biasIH?.value, rows: T * B, n: G)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &gi)
-        let ghBias = broadcastRows(biasHH, rows: B, n: G)
+        let ghBias = broadcastRows(biasHH?.value, rows: B, n: G)
         for t in 0..<T {
             // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
             var gh = ghBias

@@ -44,7 +44,7 @@ public final class Linear: Module {
     /// Given `dy = ∂L/∂y [B, O]` and the forward input `x [B, I]`: accumulates
     /// `∂L/∂W += dyᵀ · x` and `∂L/∂b += Σ_b dy`, and returns `∂L/∂x = dy · W` `[B, I]`.
     @discardableResult
-    public func backward(_ dy: [Double], input x: [Double], batch: Int, needInputGradient: Bool = true) -> [Double] {
+    public func backward(_ dy: [Double], input x: [Double], batch: Int) -> [Double] {
         // through the product x·Wᵀ, for W: dW[O, I] += dyᵀ[O, B] · x[B, I]
         dy.withUnsafeBufferPointer { dyp in
             x.withUnsafeBufferPointer { xp in
@@ -59,7 +59,6 @@ public final class Linear: Module {
         if let bias {
             for b in 0..<batch { for o in 0..<outputSize { bias.grad[o] += dy[b * outputSize + o] } }
         }
-        guard needInputGradient else { return [] }
         // through the product x·Wᵀ, for x: dx[B, I] = dy[B, O] · W[O, I]
         var dx = [Double](repeating: 0, count: batch * inputSize)
         dy.withUnsafeBufferPointer { dyp in

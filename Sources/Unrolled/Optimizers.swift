@@ -63,18 +63,3 @@ public struct Adam: Optimizer {
         }
     }
 }
-
-/// Rescales all gradients together when their global L2 norm exceeds `maxNorm`, as
-/// `torch.nn.utils.clip_grad_norm_`: `g ← g · min(1, maxNorm / (‖g‖ + 1e-6))`.
-/// Returns the norm before clipping.
-@discardableResult
-public func clipGradientNorm(_ parameters: [Parameter], maxNorm: Double) -> Double {
-    var sum = 0.0
-    for p in parameters { for g in p.grad { sum += g * g } }
-    let norm = sum.squareRoot()
-    let coefficient = min(1, maxNorm / (norm + 1e-6))
-    if coefficient < 1 {
-        for p in parameters { for i in 0..<p.count { p.grad[i] *= coefficient } }
-    }
-    return norm
-}

@@ -48,10 +48,4 @@ public protocol Module: AnyObject {
 
 extension Module {
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
-
-    /// The number of trainable values.
-    public var parameterCount: Int { parameters.reduce(0) { $0 + $1.count } }
-
-    /// True when every parameter value is finite.
-    public var isFinite: Bool { parameters.allSatisfy { $0.value.allSatisfy(\.isFinite) } }
 }

@@ -62,29 +62,11 @@ public struct SeededRandom {
         return (-2.0 * log(u1)).squareRoot() * cos(2.0 * Double.pi * u2)
     }
 
-    /// A random element of a non-empty collection.
-    public mutating func element<C: RandomAccessCollection>(of c: C) -> C.Element where C.Index == Int {
-        c[c.startIndex + int(below: c.count)]
-    }
-
     /// Fisher-Yates shuffle in place.
     public mutating func shuffle<T>(_ a: inout [T]) {
         guard a.count > 1 else { return }
         for i in stride(from: a.count - 1, to: 0, by: -1) {
             a.swapAt(i, int(below: i + 1))
         }
-    }
-
-    /// Draws an index with probability proportional to `weights` (non-negative, not all zero).
-    public mutating func index(weightedBy weights: [Double]) -> Int {
-        var total = 0.0
-        for w in weights { total += w }
-        let r = uniform() * total
-        var acc = 0.0
-        for (i, w) in weights.enumerated() {
-            acc += w
-            if r < acc { return i }
-        }
-        return weights.lastIndex(where: { $0 > 0 }) ?? 0
     }
 }

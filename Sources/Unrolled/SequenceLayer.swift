@@ -54,11 +54,11 @@ func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
     for case let bias? in biases { for j in 0..<n { bias.grad[j] += sums[j] } }
 }
 
-/// `bias` repeated on every one of `rows` rows (zeros when `nil`), `[rows, n]`.
-func broadcastRows(_ bias: Parameter?, rows: Int, n: Int) -> [Double] {
-    guard let bias else { return [Double](repeating: 0, count: rows * n) }
+/// `vector [n]` repeated on every one of `rows` rows (zeros when `nil`), `[rows, n]`.
+func broadcastRows(_ vector: [Double]?, rows: Int, n: Int) -> [Double] {
+    guard let vector else { return [Double](repeating: 0, count: rows * n) }
     var out = [Double](repeating: 0, count: rows * n)
-    bias.value.withUnsafeBufferPointer { b in
+    vector.withUnsafeBufferPointer { b in
         out.withUnsafeMutableBufferPointer { o in
             for r in 0..<rows { for j in 0..<n { o[r * n + j] = b[j] } }
         }

@@ -12,23 +12,20 @@ import Testing
 
     static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 17, 5), (3, 8, 8), (4, 16, 3), (5, 9, 7), (7, 23, 13), (9, 128, 57), (2, 3, 1)]
 
-    @Test(arguments: shapes) func productMatchesNaiveBitForBit(shape: (Int, Int, Int)) {
+    /// `nn` and `tn` add in the same order as the naive loop (ascending k): identical bits.
+    @Test(arguments: shapes, [false, true]) func productsMatchNaiveBitForBit(shape: (Int, Int, Int), transposedA: Bool) {
         let (m, n, k) = shape
-        var rng = SeededRandom(seed: UInt64(m * 1000 + n * 10 + k))
+        var rng = SeededRandom(seed: UInt64(m * 1000 + n * 10 + k) + (transposedA ? 7 : 0))
         let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), c = randomValues(m * n, &rng)
         var out = c
-        MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &out, ldc: n)
-        // Same order of additions as the naive loop (ascending k): identical bits.
-        #expect(out == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
-    }
-
-    @Test(arguments: shapes) func transposedAMatchesNaiveBitForBit(shape: (Int, Int, Int)) {
-        let (m, n, k) = shape
-        var rng = SeededRandom(seed: UInt64(m * 999 + n * 7 + k))
-        let a = randomValues(k * m, &rng), b = randomValues(k * n, &rng), c = randomValues(m * n, &rng)
-        var out = c
-        MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &out, ldc: n)
-        #expect(out == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
+        if transposedA {
+            // a holds A as [K, M]
+            MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &out, ldc: n)
+            #expect(out == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
+        } else {
+            MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &out, ldc: n)
+            #expect(out == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
+        }
     }
 
     @Test(arguments: shapes) func transposedBMatchesNaive(shape: (Int, Int, Int)) {
