@@ -12,6 +12,9 @@ let usage = """
                                             (--check: change nothing, fail if any chapter is stale)
       book diff EXPECTED ACTUAL             compare two output directories; fail on any difference
       book data --into DIR                  download every dataset missing from DIR and verify it
+      book conformance DIR                  run every PyTorch reference case in DIR (INDEX.json
+                                            excepted); fail if a value differs by more than 1e-12
+                                            or a case cannot be run
       book help                             show this help
     """
 
@@ -48,6 +51,9 @@ do {
     case "data":
         guard arguments.count == 3, arguments[1] == "--into" else { fail("data needs --into DIR\n\(usage)", status: 2) }
         try Downloader.fetchAll(into: URL(fileURLWithPath: arguments[2]))
+    case "conformance":
+        guard arguments.count == 2 else { fail("conformance needs a directory of reference cases\n\(usage)", status: 2) }
+        exit(try ConformanceReport.run(directory: URL(fileURLWithPath: arguments[1])) ? 0 : 1)
     case "help", "-h", "--help", nil:
         print(usage)
     default:

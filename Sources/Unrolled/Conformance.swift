@@ -1,115 +1,431 @@
 import Foundation
 
-/// Runs reference cases against the library and reports, for each, the largest absolute
-/// difference from PyTorch's float64 values over every forward output, the loss and every
-/// gradient.
+/// Runs reference cases (`shared/reference/SCHEMA.md`, version 1) against the library and
+/// reports, for each, the largest absolute difference from PyTorch's float64 values over every
+/// forward output, the loss, every gradient, and the clipping and optimizer steps when the case
+/// has them. A case that cannot be run (a kind, module or option the schema does not define, a
+/// missing field, a wrong shape) throws an error naming the file and the field.
 public enum Conformance {
+    /// The tolerance of the book's tests: PyTorch and this library agree to about 1e-15.
+    public static let tolerance = 1e-12
+
     public struct Outcome {
-        public let name: String
+        public let name: String, file: String
         /// The largest absolute difference, and where it occurred.
         public let maxAbsDifference: Double
         public let worstField: String
+        /// How many values were compared.
+        public let valuesCompared: Int
     }
 
-    /// Runs one case; throws when the case's kind or configuration is not supported.
-    public static func run(_ fixture: ReferenceFixture) throws -> Outcome {
-        switch fixture.kind {
-        case "tutorial_cell_nll": return try tutorialCell(fixture)
-        case "recurrent": return try recurrent(fixture)
-        default: throw UnrolledError("\(fixture.name): kind '\(fixture.kind)' is not supported yet")
-        }
-    }
-
-    /// Compares named pairs of (computed, reference) values.
-    struct Comparison {
-        let name: String
-        var worst = 0.0, field = ""
-        mutating func check(_ what: String, _ computed: [Double], _ reference: [Double]) throws {
-            let d = try maxAbsDifference(computed, reference, what: "\(name): \(what)")
-            if field.isEmpty || d > worst { worst = d; field = what }
-        }
-        var outcome: Outcome { Outcome(name: name, maxAbsDifference: worst, worstField: field) }
-    }
-
-    /// A recurrent layer under `loss = Σ output · R_output + Σ h_n · R_h_n`. Single-layer,
-    /// unidirectional, time-major Elman and GRU layers so far.
-    static func recurrent(_ f: ReferenceFixture) throws -> Outcome {
-        guard let modules = (try f.object(["model"]))["modules"] as? [[String: Any]], let module = modules.first,
-              let type = module["type"] as? String, let config = module["config"] as? [String: Any] else {
-            throw UnrolledError("\(f.name): no model.modules")
-        }
-        let layers = config["num_layers"] as? Int ?? 1
-        let bidirectional = config["bidirectional"] as? Bool ?? false
-        let batchFirst = config["batch_first"] as? Bool ?? false
-        let bias = config["bias"] as? Bool ?? true
-        guard layers == 1, !bidirectional, !batchFirst else {
-            throw UnrolledError("\(f.name): \(layers)-layer, bidirectional=\(bidirectional), batch_first=\(batchFirst) \(type) is not supported yet")
-        }
-        let x = try f.tensor(["inputs", "x"]), h0 = try f.tensor(["inputs", "h0"])
-        let T = x.shape[0], B = x.shape[1], I = x.shape[2], H = h0.shape[2]
-        var rng = SeededRandom(seed: 0)
-        let layer: any SequenceLayer
-        switch (type, config["nonlinearity"] as? String) {
-        case ("RNN", "tanh"): layer = ElmanLayer("rnn", inputSize: I, hiddenSize: H, activation: .tanh, bias: bias, rng: &rng)
-        case ("RNN", "relu"): layer = ElmanLayer("rnn", inputSize: I, hiddenSize: H, activation: .relu, bias: bias, rng: &rng)
-        case ("GRU", _): layer = GRULayer("rnn", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
-        default: throw UnrolledError("\(f.name): \(type) layers are not supported yet")
-        }
-        // PyTorch's names carry the layer index: rnn.weight_ih → rnn.weight_ih_l0.
-        for p in layer.parameters { p.value = try f.tensor(["parameters", p.name + "_l0"]).data }
-        let trace = layer.forward(.dense(x.data), steps: T, batch: B, h0: h0.data)
-        let rOutput = try f.tensor(["loss", "tensors", "R_output"]).data, rLast = try f.tensor(["loss", "tensors", "R_h_n"]).data
-        layer.zeroGrad()
-        let (dh0, dx) = layer.backward(trace, dOutputs: rOutput, dLast: rLast, inputGradient: true)
-        var loss = 0.0
-        for (o, r) in zip(trace.outputs, rOutput) { loss += o * r }
-        for (h, r) in zip(trace.last, rLast) { loss += h * r }
-
-        var c = Comparison(name: f.name)
-        try c.check("forward.output", trace.outputs, try f.tensor(["forward", "output"]).data)
-        try c.check("forward.h_n", trace.last, try f.tensor(["forward", "h_n"]).data)
-        try c.check("loss.value", [loss], [try f.lossValue()])
-        for p in layer.parameters {
-            try c.check("grads.parameters.\(p.name)_l0", p.grad, try f.tensor(["grads", "parameters", p.name + "_l0"]).data)
-        }
-        try c.check("grads.inputs.x", dx, try f.tensor(["grads", "inputs", "x"]).data)
-        try c.check("grads.inputs.h0", dh0, try f.tensor(["grads", "inputs", "h0"]).data)
+    /// Runs one case.
+    public static func run(_ f: ReferenceFixture) throws -> Outcome {
+        let model = try CaseModel(f)
+        var c = Comparison(fixture: f)
+        model.zeroGrad()
+        try c.check(try model.evaluate(), model: model)
+        if f.value(["clip_grad_norm"]) != nil { try clip(f, model, &c) }
+        if f.value(["optimizer"]) != nil { try optimizerSteps(f, model, &c) }
         return c.outcome
+    }
+
+    /// Every case file of a directory (`INDEX.json` excepted), sorted by file name.
+    public static func caseFiles(in directory: URL) throws -> [URL] {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory.path) else {
+            throw UnrolledError("\(directory.path): no such directory of reference cases")
+        }
+        return names.filter { $0.hasSuffix(".json") && $0 != "INDEX.json" }.sorted().map { directory.appendingPathComponent($0) }
+    }
+
+    /// Compares computed values with the case's, keeping the worst difference.
+    struct Comparison {
+        let fixture: ReferenceFixture
+        var worst = 0.0, field = "", count = 0
+
+        /// Compares with the tensor at `path` of the case, or of `entry` (an optimizer step) when given.
+        mutating func check(_ path: [String], _ computed: [Double], shape: [Int], in entry: ReferenceFixture? = nil) throws {
+            let source = entry ?? fixture
+            let reference = try source.tensor(path, shape: shape)
+            try check((source.prefix + path).joined(separator: "."), computed, reference.data)
+        }
+
+        mutating func check(_ what: String, _ computed: [Double], _ reference: [Double]) throws {
+            let d = try maxAbsDifference(computed, reference, what: "\(fixture.file): \(what)")
+            count += computed.count
+            if field.isEmpty || !(d <= worst) { worst = d.isNaN ? .infinity : d; field = what }
+        }
+
+        /// The first evaluation: forward values, loss, and the gradient of every parameter and
+        /// float input. For an optimizer step (`entry`), its loss and parameter gradients.
+        mutating func check(_ e: CaseModel.Evaluation, model: CaseModel, in entry: ReferenceFixture? = nil) throws {
+            let f = fixture
+            if let entry {
+                try check((entry.prefix + ["loss"]).joined(separator: "."), [e.loss], [try entry.number(["loss"])])
+                for p in model.parameters { try check(["grads", p.name], p.grad, shape: p.shape, in: entry) }
+                return
+            }
+            let expected = Set(try f.object(["forward"]).keys), produced = Set(e.forward.map(\.name))
+            if let unknown = expected.subtracting(produced).sorted().first {
+                throw UnrolledError("\(f.file): field forward.\(unknown) is not an output of kind \(f.kind)")
+            }
+            for (name, shape, values) in e.forward { try check(["forward", name], values, shape: shape) }
+            try check("loss.value", [e.loss], [try f.number(["loss", "value"])])
+            for p in model.parameters { try check(["grads", "parameters", p.name], p.grad, shape: p.shape) }
+            let inputs = try f.object(["grads", "inputs"])
+            for key in inputs.keys.sorted() {
+                guard let (shape, values) = e.inputGradients[key] else {
+                    throw UnrolledError("\(f.file): field grads.inputs.\(key) is not a float input of kind \(f.kind)")
+                }
+                try check(["grads", "inputs", key], values, shape: shape)
+            }
+        }
+
+        var outcome: Outcome {
+            Outcome(name: fixture.name, file: fixture.file, maxAbsDifference: worst, worstField: field, valuesCompared: count)
+        }
+    }
+
+    /// `clip_grad_norm_` after the first backward pass.
+    static func clip(_ f: ReferenceFixture, _ model: CaseModel, _ c: inout Comparison) throws {
+        let path = ["clip_grad_norm"]
+        let norm = try f.number(path + ["norm_type"])
+        guard norm == 2 else { throw UnrolledError("\(f.field(path + ["norm_type"])) is \(norm); only 2 is defined") }
+        for p in model.parameters { try c.check(path + ["grads_before", p.name], p.grad, shape: p.shape) }
+        let outcome = GradientClipping.clipGlobalNorm(
+            model.parameters, maxNorm: try f.number(path + ["max_norm"]), epsilon: try f.number(path + ["eps"]))
+        try c.check("clip_grad_norm.total_norm", [outcome.totalNorm], [try f.number(path + ["total_norm"])])
+        try c.check("clip_grad_norm.clip_coef", [outcome.coefficient], [try f.number(path + ["clip_coef"])])
+        try c.check("clip_grad_norm.clip_coef_clamped", [outcome.appliedCoefficient], [try f.number(path + ["clip_coef_clamped"])])
+        for p in model.parameters { try c.check(path + ["grads_after", p.name], p.grad, shape: p.shape) }
+    }
+
+    /// Every optimizer step of the case: a fresh forward and backward, then the update.
+    static func optimizerSteps(_ f: ReferenceFixture, _ model: CaseModel, _ c: inout Comparison) throws {
+        let path = ["optimizer"]
+        let type = try f.object(path)["type"] as? String ?? ""
+        let lr = try f.number(path + ["lr"])
+        var optimizer: any Optimizer
+        var state: [String: (Int) -> [Double]] = [:]
+        switch type {
+        case "SGD":
+            if let m = f.value(path + ["momentum"]) as? NSNumber, m.doubleValue != 0 {
+                throw UnrolledError("\(f.field(path + ["momentum"])) is \(m); only 0 is defined")
+            }
+            optimizer = SGD(learningRate: lr)
+        case "Adam":
+            guard let betas = f.value(path + ["betas"]) as? [NSNumber], betas.count == 2 else {
+                throw UnrolledError("\(f.field(path + ["betas"])) is missing or not two numbers")
+            }
+            optimizer = Adam(learningRate: lr, beta1: betas[0].doubleValue, beta2: betas[1].doubleValue,
+                             epsilon: try f.number(path + ["eps"]))
+        case "Adagrad":
+            optimizer = Adagrad(learningRate: lr, epsilon: try f.number(path + ["eps"]))
+        default:
+            throw UnrolledError("\(f.field(path + ["type"])) is '\(type)'; SGD, Adam and Adagrad are defined")
+        }
+        guard let steps = f.value(path + ["steps_taken"]) as? [Any], !steps.isEmpty else {
+            throw UnrolledError("\(f.field(path + ["steps_taken"])) is missing or empty")
+        }
+        for k in 0..<steps.count {
+            let step = try f.element(path + ["steps_taken"], k)
+            model.zeroGrad()
+            try c.check(try model.evaluate(), model: model, in: step)
+            optimizer.step(model.parameters)
+            for p in model.parameters { try c.check(["params_after", p.name], p.value, shape: p.shape, in: step) }
+            switch optimizer {
+            case let adam as Adam:
+                state["exp_avg"] = { adam.m[$0] }
+                state["exp_avg_sq"] = { adam.v[$0] }
+            case let adagrad as Adagrad:
+                state["sum"] = { adagrad.sum[$0] }
+            default: state = [:]
+            }
+            for key in try step.object(["state_after"]).keys.sorted() {
+                guard let values = state[key] else {
+                    throw UnrolledError("\(step.field(["state_after", key])) is not state of \(type)")
+                }
+                for (j, p) in model.parameters.enumerated() {
+                    try c.check(["state_after", key, p.name], values(j), shape: p.shape, in: step)
+                }
+            }
+        }
+    }
+}
+
+/// The small model a case describes, built from its `model.modules`, with the case's
+/// parameters loaded and its inputs read and checked against the configuration.
+final class CaseModel: Module {
+    struct Evaluation {
+        /// `(name, shape, values)` of every forward output.
+        var forward: [(name: String, shape: [Int], values: [Double])]
+        var loss: Double
+        /// `name → (shape, ∂L/∂input)` for every float input.
+        var inputGradients: [String: (shape: [Int], values: [Double])]
+    }
+
+    private(set) var parameters: [Parameter] = []
+    private var run: () throws -> Evaluation = { throw UnrolledError("no model") }
+
+    init(_ f: ReferenceFixture) throws {
+        guard let modules = f.value(["model", "modules"]) as? [[String: Any]] else {
+            throw UnrolledError("\(f.field(["model", "modules"])) is missing or not a list of modules")
+        }
+        func module(_ types: Set<String>) throws -> (name: String, type: String, config: Config) {
+            guard let m = modules.first(where: { types.contains($0["type"] as? String ?? "") }),
+                  let name = m["name"] as? String, let config = m["config"] as? [String: Any] else {
+                throw UnrolledError("\(f.field(["model", "modules"])) has no \(types.sorted().joined(separator: "/")) module with a name and a config")
+            }
+            let type = m["type"] as! String
+            return (name, type, Config(file: f.file, module: name, values: config))
+        }
+        var rng = SeededRandom(seed: 0)
+        switch f.kind {
+        case "recurrent":
+            let r = try module(["RNN", "LSTM", "GRU"])
+            let net = try Self.network(r.name, r.type, r.config, &rng)
+            parameters = net.parameters
+            try load(f)
+            run = try Self.recurrent(f, net)
+        case "embed_rnn_linear_ce":
+            let e = try module(["Embedding"]), r = try module(["RNN", "LSTM", "GRU"]), l = try module(["Linear"])
+            let embedding = Embedding(e.name, count: try e.config.int("num_embeddings"), dimension: try e.config.int("embedding_dim"), rng: &rng)
+            for key in ["padding_idx", "max_norm"] where !(e.config.values[key] is NSNull || e.config.values[key] == nil) {
+                throw UnrolledError("\(f.file): field model.modules[\(e.name)].config.\(key) is set; only null is defined")
+            }
+            let net = try Self.network(r.name, r.type, r.config, &rng)
+            let fc = try Self.linear(l.name, l.config, &rng)
+            parameters = embedding.parameters + net.parameters + fc.parameters
+            try load(f)
+            run = try Self.embedRNNLinearCE(f, embedding, net, fc)
+        case "rnn_linear_mse_last":
+            let r = try module(["RNN", "LSTM", "GRU"]), l = try module(["Linear"])
+            let net = try Self.network(r.name, r.type, r.config, &rng)
+            let fc = try Self.linear(l.name, l.config, &rng)
+            parameters = net.parameters + fc.parameters
+            try load(f)
+            run = try Self.rnnLinearMSELast(f, net, fc)
+        case "tutorial_cell_nll":
+            let i2h = try Self.linear("i2h", try module(["Linear"]).config, &rng)
+            guard let i2oModule = modules.first(where: { $0["name"] as? String == "i2o" }),
+                  let i2oConfig = i2oModule["config"] as? [String: Any] else {
+                throw UnrolledError("\(f.field(["model", "modules"])) has no i2o module")
+            }
+            let outputs = try Config(file: f.file, module: "i2o", values: i2oConfig).int("out_features")
+            let hidden = i2h.outputSize
+            let cell = TutorialCell(inputSize: i2h.inputSize - hidden, hiddenSize: hidden, outputSize: outputs, rng: &rng)
+            parameters = cell.parameters
+            try load(f)
+            run = try Self.tutorialCell(f, cell)
+        default:
+            throw UnrolledError("\(f.field(["model", "kind"])) is '\(f.kind)'; the schema defines recurrent, embed_rnn_linear_ce, rnn_linear_mse_last and tutorial_cell_nll")
+        }
+    }
+
+    func evaluate() throws -> Evaluation { try run() }
+
+    /// Sets every parameter from the case; every parameter of the case must be one of the model's.
+    private func load(_ f: ReferenceFixture) throws {
+        let given = try f.object(["parameters"])
+        let mine = Set(parameters.map(\.name))
+        if let extra = given.keys.sorted().first(where: { !mine.contains($0) }) {
+            throw UnrolledError("\(f.field(["parameters", extra])) is not a parameter of the model the case describes")
+        }
+        for p in parameters { p.value = try f.tensor(["parameters", p.name], shape: p.shape).data }
+    }
+
+    /// A module's `config`, with typed reads that name the field when it is wrong.
+    struct Config {
+        let file: String, module: String, values: [String: Any]
+        func field(_ key: String) -> String { "\(file): field model.modules[\(module)].config.\(key)" }
+        func int(_ key: String) throws -> Int {
+            guard let n = values[key] as? NSNumber, n.doubleValue == n.doubleValue.rounded(), n.intValue > 0 else {
+                throw UnrolledError("\(field(key)) is missing or not a positive integer")
+            }
+            return n.intValue
+        }
+        func bool(_ key: String) throws -> Bool {
+            guard let b = values[key] as? Bool else { throw UnrolledError("\(field(key)) is missing or not true/false") }
+            return b
+        }
+    }
+
+    static func network(_ name: String, _ type: String, _ c: Config, _ rng: inout SeededRandom) throws -> RecurrentNetwork {
+        let cell: RecurrentNetwork.Cell
+        switch type {
+        case "RNN":
+            switch c.values["nonlinearity"] as? String {
+            case "tanh": cell = .rnnTanh
+            case "relu": cell = .rnnRelu
+            default: throw UnrolledError("\(c.field("nonlinearity")) must be \"tanh\" or \"relu\" for an RNN")
+            }
+        case "LSTM": cell = .lstm
+        default: cell = .gru
+        }
+        for key in ["dropout", "proj_size"] {
+            if let v = c.values[key] as? NSNumber, v.doubleValue != 0 {
+                throw UnrolledError("\(c.field(key)) is \(v); only 0 is defined")
+            }
+        }
+        let configuration = RecurrentNetwork.Configuration(
+            cell: cell, inputSize: try c.int("input_size"), hiddenSize: try c.int("hidden_size"), layers: try c.int("num_layers"),
+            bidirectional: try c.bool("bidirectional"), bias: try c.bool("bias"), batchFirst: try c.bool("batch_first"))
+        return RecurrentNetwork(name, configuration, rng: &rng)
+    }
+
+    static func linear(_ name: String, _ c: Config, _ rng: inout SeededRandom) throws -> Linear {
+        Linear(name, inputSize: try c.int("in_features"), outputSize: try c.int("out_features"),
+               bias: try c.bool("bias"), rng: &rng)
+    }
+
+    /// `(T, B)` from a sequence tensor's shape in the network's layout, checked against it.
+    static func stepsAndBatch(_ f: ReferenceFixture, _ path: [String], _ net: RecurrentNetwork, features: Int?) throws -> (Int, Int) {
+        let t = try f.tensor(path)
+        let rank = features == nil ? 2 : 3
+        guard t.shape.count == rank, t.shape.allSatisfy({ $0 > 0 }), features == nil || t.shape[2] == features! else {
+            let layout = net.configuration.batchFirst ? "[B, T" : "[T, B"
+            throw UnrolledError("\(f.field(path)) has shape \(t.shape), expected \(layout)\(features.map { ", \($0)" } ?? "")]")
+        }
+        return net.configuration.batchFirst ? (t.shape[1], t.shape[0]) : (t.shape[0], t.shape[1])
+    }
+
+    /// `h0` (and `c0`), `[L·D, B, H]`.
+    static func initialStates(_ f: ReferenceFixture, _ net: RecurrentNetwork, batch B: Int) throws -> (h0: [Double], c0: [Double]?) {
+        let c = net.configuration, shape = [c.layers * c.directions, B, c.hiddenSize]
+        let h0 = try f.tensor(["inputs", "h0"], shape: shape).data
+        let c0 = net.hasCellState ? try f.tensor(["inputs", "c0"], shape: shape).data : nil
+        return (h0, c0)
+    }
+
+    /// The shapes of a network's outputs, in its layout.
+    static func outputShapes(_ net: RecurrentNetwork, T: Int, B: Int) -> (output: [Int], state: [Int]) {
+        let c = net.configuration
+        let output = c.batchFirst ? [B, T, c.directions * c.hiddenSize] : [T, B, c.directions * c.hiddenSize]
+        return (output, [c.layers * c.directions, B, c.hiddenSize])
+    }
+
+    static func dot(_ a: [Double], _ b: [Double]) -> Double {
+        var s = 0.0
+        for i in 0..<a.count { s += a[i] * b[i] }
+        return s
+    }
+
+    /// `loss = Σ output · R_output + Σ h_n · R_h_n (+ Σ c_n · R_c_n)`.
+    static func recurrent(_ f: ReferenceFixture, _ net: RecurrentNetwork) throws -> () throws -> Evaluation {
+        let (T, B) = try stepsAndBatch(f, ["inputs", "x"], net, features: net.configuration.inputSize)
+        let xShape = try f.tensor(["inputs", "x"]).shape, x = try f.tensor(["inputs", "x"]).data
+        let (h0, c0) = try initialStates(f, net, batch: B)
+        let (outShape, stateShape) = outputShapes(net, T: T, B: B)
+        let rOut = try f.tensor(["loss", "tensors", "R_output"], shape: outShape).data
+        let rH = try f.tensor(["loss", "tensors", "R_h_n"], shape: stateShape).data
+        let rC = net.hasCellState ? try f.tensor(["loss", "tensors", "R_c_n"], shape: stateShape).data : nil
+        return {
+            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0)
+            var loss = dot(trace.output, rOut) + dot(trace.hN, rH)
+            if let rC { loss += dot(trace.cN, rC) }
+            let g = net.backward(trace, dOutput: rOut, dhN: rH, dcN: rC, inputGradient: true)
+            var e = Evaluation(forward: [("output", outShape, trace.output), ("h_n", stateShape, trace.hN)], loss: loss,
+                               inputGradients: ["x": (xShape, g.dx), "h0": (stateShape, g.dh0)])
+            if net.hasCellState {
+                e.forward.append(("c_n", stateShape, trace.cN))
+                e.inputGradients["c0"] = (stateShape, g.dc0)
+            }
+            return e
+        }
+    }
+
+    /// `logits = fc(rnn(embedding(ids)))`; mean cross-entropy against the next tokens.
+    static func embedRNNLinearCE(_ f: ReferenceFixture, _ embedding: Embedding, _ net: RecurrentNetwork, _ fc: Linear)
+        throws -> () throws -> Evaluation {
+        guard net.configuration.inputSize == embedding.dimension, fc.inputSize == net.configuration.directions * net.configuration.hiddenSize else {
+            throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain")
+        }
+        let (T, B) = try stepsAndBatch(f, ["inputs", "input_ids"], net, features: nil)
+        let idShape = try f.tensor(["inputs", "input_ids"]).shape
+        let ids = try f.indices(["inputs", "input_ids"], shape: idShape, below: embedding.count)
+        let targets = try f.indices(["inputs", "targets"], shape: idShape, below: fc.outputSize)
+        let (h0, c0) = try initialStates(f, net, batch: B)
+        let (outShape, stateShape) = outputShapes(net, T: T, B: B)
+        let N = T * B, V = fc.outputSize
+        return {
+            let embedded = embedding.forward(ids)                              // [N, E] in the ids' layout
+            let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: h0, c0: c0)
+            let logits = fc.forward(trace.output, batch: N)                   // [N, V]
+            let (loss, dLogits) = SoftmaxCrossEntropy.loss(
+                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: targets, classes: V)
+            let dOutput = fc.backward(dLogits, input: trace.output, batch: N)
+            let g = net.backward(trace, dOutput: dOutput, inputGradient: true)
+            embedding.backward(g.dx, ids: ids)
+            var e = Evaluation(
+                forward: [("embedded", idShape + [embedding.dimension], embedded), ("output", outShape, trace.output),
+                          ("h_n", stateShape, trace.hN), ("logits", idShape + [V], logits)],
+                loss: loss, inputGradients: ["h0": (stateShape, g.dh0)])
+            if net.hasCellState {
+                e.forward.append(("c_n", stateShape, trace.cN))
+                e.inputGradients["c0"] = (stateShape, g.dc0)
+            }
+            return e
+        }
+    }
+
+    /// `prediction = fc(output at the last step)`; mean squared error against `y`.
+    static func rnnLinearMSELast(_ f: ReferenceFixture, _ net: RecurrentNetwork, _ fc: Linear) throws -> () throws -> Evaluation {
+        let c = net.configuration, DH = c.directions * c.hiddenSize
+        guard fc.inputSize == DH else { throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain") }
+        let (T, B) = try stepsAndBatch(f, ["inputs", "x"], net, features: c.inputSize)
+        let xShape = try f.tensor(["inputs", "x"]).shape, x = try f.tensor(["inputs", "x"]).data
+        let y = try f.tensor(["inputs", "y"], shape: [B, fc.outputSize]).data
+        let (h0, c0) = try initialStates(f, net, batch: B)
+        let (outShape, stateShape) = outputShapes(net, T: T, B: B)
+        // where output[t = T-1, b] starts, in the output's layout
+        func lastStep(_ b: Int) -> Int { c.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * B + b) * DH }
+        return {
+            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0)
+            var last = [Double](repeating: 0, count: B * DH)
+            for b in 0..<B { for j in 0..<DH { last[b * DH + j] = trace.output[lastStep(b) + j] } }
+            let prediction = fc.forward(last, batch: B)
+            let (loss, dPrediction) = MeanSquaredError.loss(prediction: prediction, target: y)
+            let dLast = fc.backward(dPrediction, input: last, batch: B)
+            var dOutput = [Double](repeating: 0, count: trace.output.count)
+            for b in 0..<B { for j in 0..<DH { dOutput[lastStep(b) + j] = dLast[b * DH + j] } }
+            let g = net.backward(trace, dOutput: dOutput, inputGradient: true)
+            var e = Evaluation(
+                forward: [("output", outShape, trace.output), ("h_n", stateShape, trace.hN), ("prediction", [B, fc.outputSize], prediction)],
+                loss: loss,
+                inputGradients: ["x": (xShape, g.dx), "h0": (stateShape, g.dh0), "y": ([B, fc.outputSize], dPrediction.map { -$0 })])
+            if net.hasCellState {
+                e.forward.append(("c_n", stateShape, trace.cN))
+                e.inputGradients["c0"] = (stateShape, g.dc0)
+            }
+            return e
+        }
     }
 
     /// The names tutorial's cell: `i2h`, `i2o` on `[x_t, h_{t-1}]`, NLL of the last step.
-    static func tutorialCell(_ f: ReferenceFixture) throws -> Outcome {
-        let wh = try f.tensor(["parameters", "i2h.weight"]), bh = try f.tensor(["parameters", "i2h.bias"])
-        let wo = try f.tensor(["parameters", "i2o.weight"]), bo = try f.tensor(["parameters", "i2o.bias"])
-        let x = try f.tensor(["inputs", "x"]), h0 = try f.tensor(["inputs", "h0"])
-        let target = Int(try f.tensor(["inputs", "target"]).data[0])
-        let T = x.shape[0], I = x.shape[2], H = wh.shape[0], O = wo.shape[0]
+    static func tutorialCell(_ f: ReferenceFixture, _ cell: TutorialCell) throws -> () throws -> Evaluation {
+        let I = cell.inputSize, H = cell.hiddenSize, O = cell.outputSize
+        let xt = try f.tensor(["inputs", "x"])
+        guard xt.shape.count == 3, xt.shape[1] == 1, xt.shape[2] == I, xt.shape[0] > 0 else {
+            throw UnrolledError("\(f.field(["inputs", "x"])) has shape \(xt.shape), expected [T, 1, \(I)]")
+        }
+        let T = xt.shape[0]
         var letters: [Int] = []
         for t in 0..<T {
-            let row = Array(x.data[(t * I)..<((t + 1) * I)])
+            let row = Array(xt.data[(t * I)..<((t + 1) * I)])
             guard row.filter({ $0 == 1 }).count == 1, row.filter({ $0 != 0 }).count == 1 else {
-                throw UnrolledError("\(f.name): x[\(t)] is not one-hot")
+                throw UnrolledError("\(f.field(["inputs", "x"]))[\(t)] is not one-hot")
             }
             letters.append(row.firstIndex(of: 1)!)
         }
-        var rng = SeededRandom(seed: 0)
-        let cell = TutorialCell(inputSize: I, hiddenSize: H, outputSize: O, rng: &rng)
-        cell.i2h.weight.value = wh.data; cell.i2h.bias!.value = bh.data
-        cell.i2o.weight.value = wo.data; cell.i2o.bias!.value = bo.data
-        let trace = cell.forward(letters, h0: h0.data, keepAllOutputs: true)
-        cell.zeroGrad()
-        let (dh0, dx) = cell.backward(trace, target: target, inputGradient: true)
-
-        var c = Comparison(name: f.name)
-        try c.check("forward.log_probs", trace.allLogProbabilities.flatMap { $0 }, try f.tensor(["forward", "log_probs"]).data)
-        try c.check("forward.hiddens", trace.hiddens.dropFirst().flatMap { $0 }, try f.tensor(["forward", "hiddens"]).data)
-        try c.check("forward.h_n", trace.hiddens.last!, try f.tensor(["forward", "h_n"]).data)
-        try c.check("loss.value", [cell.loss(trace, target: target)], [try f.lossValue()])
-        for p in cell.parameters {
-            try c.check("grads.parameters.\(p.name)", p.grad, try f.tensor(["grads", "parameters", p.name]).data)
+        let h0 = try f.tensor(["inputs", "h0"], shape: [1, H]).data
+        let target = try f.indices(["inputs", "target"], shape: [1], below: O)[0]
+        return {
+            let trace = cell.forward(letters, h0: h0, keepAllOutputs: true)
+            let (dh0, dx) = cell.backward(trace, target: target, inputGradient: true)
+            return Evaluation(
+                forward: [("log_probs", [T, 1, O], trace.allLogProbabilities.flatMap { $0 }),
+                          ("hiddens", [T, 1, H], trace.hiddens.dropFirst().flatMap { $0 }), ("h_n", [1, H], trace.hiddens.last!)],
+                loss: cell.loss(trace, target: target),
+                inputGradients: ["x": ([T, 1, I], dx.flatMap { $0 }), "h0": ([1, H], dh0)])
         }
-        try c.check("grads.inputs.x", dx.flatMap { $0 }, try f.tensor(["grads", "inputs", "x"]).data)
-        try c.check("grads.inputs.h0", dh0, try f.tensor(["grads", "inputs", "h0"]).data)
-        return c.outcome
     }
 }

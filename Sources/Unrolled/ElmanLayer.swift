@@ -29,15 +29,15 @@ public final class ElmanLayer: SequenceLayer {
 
     /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.RNN`.
     public init(_ name: String, inputSize: Int, hiddenSize: Int, activation: Activation = .tanh,
-                bias: Bool = true, rng: inout SeededRandom) {
+                bias: Bool = true, suffix: String = "", rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.activation = activation
         let k = 1 / Double(hiddenSize).squareRoot()
-        weightIH = Parameter("\(name).weight_ih", shape: [hiddenSize, inputSize], uniform: k, rng: &rng)
-        weightHH = Parameter("\(name).weight_hh", shape: [hiddenSize, hiddenSize], uniform: k, rng: &rng)
-        biasIH = bias ? Parameter("\(name).bias_ih", shape: [hiddenSize], uniform: k, rng: &rng) : nil
-        biasHH = bias ? Parameter("\(name).bias_hh", shape: [hiddenSize], uniform: k, rng: &rng) : nil
+        weightIH = Parameter("\(name).weight_ih\(suffix)", shape: [hiddenSize, inputSize], uniform: k, rng: &rng)
+        weightHH = Parameter("\(name).weight_hh\(suffix)", shape: [hiddenSize, hiddenSize], uniform: k, rng: &rng)
+        biasIH = bias ? Parameter("\(name).bias_ih\(suffix)", shape: [hiddenSize], uniform: k, rng: &rng) : nil
+        biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [hiddenSize], uniform: k, rng: &rng) : nil
     }
 
     /// `b_ih + b_hh` (zeros without bias), `[H]`.
@@ -49,7 +49,7 @@ public final class ElmanLayer: SequenceLayer {
 
     // snippet.elman-forward
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`).
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
         var pre = broadcastRows(combinedBias(), rows: T * B, n: H)
@@ -81,8 +81,8 @@ public final class ElmanLayer: SequenceLayer {
     /// loss reads no output but the last), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
     /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
-    ) -> (dh0: [Double], dx: [Double]) {
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+    ) -> SequenceGradient {
         let H = hiddenSize, B = trace.batch, T = trace.steps, BH = B * H
         var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
         var dh = dLast ?? [Double](repeating: 0, count: BH)            // ∂L/∂h_t from later steps
@@ -117,9 +117,9 @@ public final class ElmanLayer: SequenceLayer {
         trace.inputs.addWeightGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B)
         // through both biases: db_ih += Σ_{t,b} dpre, db_hh += Σ_{t,b} dpre
         addRowSums(dpre, rows: T * B, to: [biasIH, biasHH])
-        guard inputGradient else { return (dh, []) }
+        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: [], dx: []) }
         // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                  [T, B, I]
-        return (dh, trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
+        return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
     // snippet.end
 }

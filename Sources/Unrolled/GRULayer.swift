@@ -25,14 +25,14 @@ public final class GRULayer: SequenceLayer {
     public var parameters: [Parameter] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
 
     /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.GRU`.
-    public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, rng: inout SeededRandom) {
+    public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, suffix: String = "", rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         let k = 1 / Double(hiddenSize).squareRoot(), G = 3 * hiddenSize
-        weightIH = Parameter("\(name).weight_ih", shape: [G, inputSize], uniform: k, rng: &rng)
-        weightHH = Parameter("\(name).weight_hh", shape: [G, hiddenSize], uniform: k, rng: &rng)
-        biasIH = bias ? Parameter("\(name).bias_ih", shape: [G], uniform: k, rng: &rng) : nil
-        biasHH = bias ? Parameter("\(name).bias_hh", shape: [G], uniform: k, rng: &rng) : nil
+        weightIH = Parameter("\(name).weight_ih\(suffix)", shape: [G, inputSize], uniform: k, rng: &rng)
+        weightHH = Parameter("\(name).weight_hh\(suffix)", shape: [G, hiddenSize], uniform: k, rng: &rng)
+        biasIH = bias ? Parameter("\(name).bias_ih\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
+        biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
     }
 
     @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
@@ -40,7 +40,7 @@ public final class GRULayer: SequenceLayer {
     // snippet.gru-forward
     /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
         let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
         var states = [Double](repeating: 0, count: (T + 1) * BH)
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
@@ -89,8 +89,8 @@ public final class GRULayer: SequenceLayer {
 
     // snippet.gru-backward
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil, inputGradient: Bool = false
-    ) -> (dh0: [Double], dx: [Double]) {
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+    ) -> SequenceGradient {
         let H = hiddenSize, G = 3 * H, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
         var dGi = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
         var dGh = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]
@@ -126,9 +126,9 @@ public final class GRULayer: SequenceLayer {
         // through the biases: db_ih += Σ dgi, db_hh += Σ dgh
         addRowSums(dGi, rows: T * B, to: [biasIH])
         addRowSums(dGh, rows: T * B, to: [biasHH])
-        guard inputGradient else { return (dh, []) }
+        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: [], dx: []) }
         // through gi, for x: dx = dgi · W_ih                                               [T, B, I]
-        return (dh, trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
+        return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
     }
     // snippet.end
 

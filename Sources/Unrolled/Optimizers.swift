@@ -63,3 +63,41 @@ public struct Adam: Optimizer {
         }
     }
 }
+
+/// Adagrad (Duchi, Hazan and Singer, 2011) as `torch.optim.Adagrad` with its defaults:
+///
+///     s ← s + g²,   p ← p - lr · g / (√s + ε)
+///
+/// `s` starts at zero and `ε = 10⁻¹⁰`. With `epsilonInsideRoot`, the step is
+/// `lr · g / √(s + ε)` instead, as in Karpathy's min-char-rnn (which uses `ε = 10⁻⁸`).
+public struct Adagrad: Optimizer {
+    public var learningRate: Double
+    public let epsilon: Double
+    public let epsilonInsideRoot: Bool
+    /// `s`, one array per parameter.
+    public private(set) var sum: [[Double]] = []
+
+    public init(learningRate: Double, epsilon: Double = 1e-10, epsilonInsideRoot: Bool = false) {
+        self.learningRate = learningRate
+        self.epsilon = epsilon
+        self.epsilonInsideRoot = epsilonInsideRoot
+    }
+
+    public mutating func step(_ parameters: [Parameter]) {
+        if sum.isEmpty { sum = parameters.map { [Double](repeating: 0, count: $0.count) } }
+        let (lr, eps, inside) = (learningRate, epsilon, epsilonInsideRoot)
+        for (j, p) in parameters.enumerated() {
+            p.value.withUnsafeMutableBufferPointer { value in
+                p.grad.withUnsafeBufferPointer { grad in
+                    sum[j].withUnsafeMutableBufferPointer { s in
+                        for i in 0..<value.count {
+                            let g = grad[i]
+                            s[i] += g * g
+                            value[i] -= lr * (g / (inside ? (s[i] + eps).squareRoot() : s[i].squareRoot() + eps))
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

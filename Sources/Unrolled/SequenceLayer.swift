@@ -15,30 +15,76 @@ public struct SequenceTrace {
     public let inputs: SequenceInput
     /// `[h0, h_1, ..., h_T]`, `[T + 1, B, H]`.
     public let states: [Double]
+    /// `[c0, c_1, ..., c_T]`, `[T + 1, B, H]`, for a layer with a cell state (LSTM); empty otherwise.
+    public let cells: [Double]
     /// Whatever else the layer's backward pass needs (gate activations), layer-specific.
     public let cache: [Double]
+
+    public init(steps: Int, batch: Int, inputs: SequenceInput, states: [Double], cells: [Double] = [], cache: [Double]) {
+        self.steps = steps
+        self.batch = batch
+        self.inputs = inputs
+        self.states = states
+        self.cells = cells
+        self.cache = cache
+    }
 
     /// `h_T`, `[B, H]`.
     public var last: [Double] {
         let n = states.count / (steps + 1)
         return Array(states[(states.count - n)...])
     }
+    /// `c_T`, `[B, H]` (empty without a cell state).
+    public var lastCell: [Double] {
+        let n = cells.count / (steps + 1)
+        return Array(cells[(cells.count - n)...])
+    }
     /// `h_1 ... h_T`, `[T, B, H]`.
     public var outputs: [Double] { Array(states[(states.count / (steps + 1))...]) }
 }
 
-/// A recurrent layer run over whole sequences: `x [T, B, I]`, `h0 [B, H]` → `h_1 ... h_T`.
+/// What a layer's backward pass returns: the gradients of its initial state and its input.
+public struct SequenceGradient {
+    /// `∂L/∂h0`, `[B, H]`.
+    public var dh0: [Double]
+    /// `∂L/∂c0`, `[B, H]` (empty without a cell state).
+    public var dc0: [Double]
+    /// `∂L/∂x`, `[T, B, I]` (empty unless asked for).
+    public var dx: [Double]
+}
+
+/// A recurrent layer run over whole sequences: `x [T, B, I]`, `h0 [B, H]` (and `c0 [B, H]` for
+/// an LSTM) → `h_1 ... h_T`.
 public protocol SequenceLayer: Module {
     var inputSize: Int { get }
     var hiddenSize: Int { get }
-    /// Runs the layer from `h0` (zeros when `nil`).
-    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?) -> SequenceTrace
+    /// Whether the layer carries a cell state `c` beside `h` (LSTM).
+    var hasCellState: Bool { get }
+    /// Runs the layer from `h0` and `c0` (zeros when `nil`; `c0` is ignored without a cell state).
+    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace
     /// Backpropagation through time: `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when
-    /// the loss reads only the last state), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
-    /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]` (dense
-    /// inputs only).
-    func backward(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, inputGradient: Bool)
-        -> (dh0: [Double], dx: [Double])
+    /// the loss reads only the last state), `dLast [B, H]` an extra `∂L/∂h_T` and `dLastCell`
+    /// an extra `∂L/∂c_T`. Accumulates the parameter gradients; returns `∂L/∂h0`, `∂L/∂c0` and,
+    /// if asked, `∂L/∂x [T, B, I]` (dense inputs only).
+    func backward(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?,
+                  inputGradient: Bool) -> SequenceGradient
+}
+
+extension SequenceLayer {
+    public var hasCellState: Bool { false }
+
+    /// Runs the layer from `h0` (zeros when `nil`) and a zero cell state.
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+        forward(x, steps: T, batch: B, h0: h0, c0: nil)
+    }
+
+    /// Backpropagation through time with no gradient on the last cell state; returns `∂L/∂h0`
+    /// and, if asked, `∂L/∂x`.
+    public func backward(_ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil,
+                         inputGradient: Bool = false) -> (dh0: [Double], dx: [Double]) {
+        let g = backward(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: nil, inputGradient: inputGradient)
+        return (g.dh0, g.dx)
+    }
 }
 
 /// Adds the column sums of `matrix [rows, n]` (summed in row order) to the gradient of every

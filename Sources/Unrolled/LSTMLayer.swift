@@ -1,0 +1,157 @@
+import Foundation
+
+/// A long short-term memory layer with `torch.nn.LSTM`'s equations, gate order `i, f, g, o` and
+/// parameter layout:
+///
+///     a   = x_t · W_ihᵀ + b_ih + h_{t-1} · W_hhᵀ + b_hh                   [B, 4H], split [i | f | g | o]
+///     i = σ(a_i),  f = σ(a_f),  g = tanh(a_g),  o = σ(a_o)                input, forget, cell, output gates
+///     c_t = f ⊙ c_{t-1} + i ⊙ g
+///     h_t = o ⊙ tanh(c_t)
+///
+/// The cell state `c` is the additive path: `∂c_t/∂c_{t-1} = diag(f)`, with no weight matrix
+/// and no squashing in between, which is why gradients survive many more steps than in an
+/// Elman layer when the forget gate stays near 1.
+///
+/// Shapes: `W_ih [4H, I]`, `W_hh [4H, H]`, `b_ih, b_hh [4H]`, `x [T, B, I]`, `h0, c0 [B, H]`.
+public final class LSTMLayer: SequenceLayer {
+    public let inputSize: Int, hiddenSize: Int
+    /// `W_ih = [W_ii; W_if; W_ig; W_io]`, `[4H, I]`.
+    public let weightIH: Parameter
+    /// `W_hh = [W_hi; W_hf; W_hg; W_ho]`, `[4H, H]`.
+    public let weightHH: Parameter
+    public let biasIH: Parameter?, biasHH: Parameter?
+
+    public var parameters: [Parameter] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
+    public var hasCellState: Bool { true }
+
+    /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.LSTM`.
+    public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, suffix: String = "",
+                rng: inout SeededRandom) {
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        let k = 1 / Double(hiddenSize).squareRoot(), G = 4 * hiddenSize
+        weightIH = Parameter("\(name).weight_ih\(suffix)", shape: [G, inputSize], uniform: k, rng: &rng)
+        weightHH = Parameter("\(name).weight_hh\(suffix)", shape: [G, hiddenSize], uniform: k, rng: &rng)
+        biasIH = bias ? Parameter("\(name).bias_ih\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
+        biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
+    }
+
+    /// `b_ih + b_hh` (zeros without bias), `[4H]`.
+    func combinedBias() -> [Double] {
+        var bias = [Double](repeating: 0, count: 4 * hiddenSize)
+        if let biasIH, let biasHH { for j in 0..<bias.count { bias[j] = biasIH.value[j] + biasHH.value[j] } }
+        return bias
+    }
+
+    @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
+
+    // snippet.lstm-forward
+    /// Runs the layer over `x [T, B, I]` from `h0`, `c0` (zeros when `nil`). The cache keeps, per
+    /// step, `[i | f | g | o | tanh c_t]` `[B, 5H]` for the backward pass.
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        let H = hiddenSize, G = 4 * H, BH = B * H
+        var states = [Double](repeating: 0, count: (T + 1) * BH)
+        var cells = [Double](repeating: 0, count: (T + 1) * BH)
+        if let h0 { for i in 0..<BH { states[i] = h0[i] } }
+        if let c0 { for i in 0..<BH { cells[i] = c0[i] } }
+        var cache = [Double](repeating: 0, count: T * B * 5 * H)
+        // a = x · W_ihᵀ + b_ih + b_hh for every step at once                           [T·B, 4H]
+        var a = broadcastRows(combinedBias(), rows: T * B, n: G)
+        x.addProjection(weight: weightIH, inputSize: inputSize, rows: T * B, into: &a)
+        a.withUnsafeMutableBufferPointer { a in
+            states.withUnsafeMutableBufferPointer { st in
+                cells.withUnsafeMutableBufferPointer { cs in
+                    cache.withUnsafeMutableBufferPointer { cache in
+                        weightHH.value.withUnsafeBufferPointer { w in
+                            for t in 0..<T {
+                                let at = a.baseAddress! + t * B * G
+                                // a_t += h_{t-1} · W_hhᵀ                                           [B, 4H]
+                                MatrixProduct.addProductTransposedB(
+                                    m: B, n: G, k: H, a: st.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: at, ldc: G)
+                                for b in 0..<B {
+                                    let row = b * G, c = (t * B + b) * 5 * H
+                                    for j in 0..<H {
+                                        let i = Self.sigmoid(at[row + j]), f = Self.sigmoid(at[row + H + j])
+                                        let g = tanh(at[row + 2 * H + j]), o = Self.sigmoid(at[row + 3 * H + j])
+                                        let cNew = f * cs[t * BH + b * H + j] + i * g
+                                        let tc = tanh(cNew)
+                                        cs[(t + 1) * BH + b * H + j] = cNew
+                                        st[(t + 1) * BH + b * H + j] = o * tc
+                                        cache[c + j] = i; cache[c + H + j] = f; cache[c + 2 * H + j] = g
+                                        cache[c + 3 * H + j] = o; cache[c + 4 * H + j] = tc
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cells: cells, cache: cache)
+    }
+    // snippet.end
+
+    // snippet.lstm-backward
+    public func backward(
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+    ) -> SequenceGradient {
+        let H = hiddenSize, G = 4 * H, B = trace.batch, T = trace.steps, BH = B * H
+        var dA = [Double](repeating: 0, count: T * B * G)        // ∂L/∂a, [T·B, 4H]
+        var dh = dLast ?? [Double](repeating: 0, count: BH)      // ∂L/∂h_t, [B, H]
+        var dc = dLastCell ?? [Double](repeating: 0, count: BH)  // ∂L/∂c_t, [B, H]
+        trace.cache.withUnsafeBufferPointer { cache in
+            trace.cells.withUnsafeBufferPointer { cs in
+                dA.withUnsafeMutableBufferPointer { dA in
+                    weightHH.value.withUnsafeBufferPointer { w in
+                        for t in stride(from: T - 1, through: 0, by: -1) {
+                            if let dOutputs { for i in 0..<BH { dh[i] += dOutputs[t * BH + i] } }   // the loss reads h_t too
+                            let da = dA.baseAddress! + t * B * G
+                            for b in 0..<B {
+                                let c = (t * B + b) * 5 * H, row = b * G
+                                for j in 0..<H {
+                                    let i = cache[c + j], f = cache[c + H + j], g = cache[c + 2 * H + j]
+                                    let o = cache[c + 3 * H + j], tc = cache[c + 4 * H + j]
+                                    let k = b * H + j
+                                    // through h_t = o ⊙ tanh(c_t): to o, and on to c_t beside its own gradient
+                                    let dO = dh[k] * tc
+                                    let dC = dc[k] + dh[k] * o * (1 - tc * tc)
+                                    // through c_t = f ⊙ c_{t-1} + i ⊙ g: to i, f, g and c_{t-1}
+                                    let dI = dC * g, dF = dC * cs[t * BH + k], dG = dC * i
+                                    dc[k] = dC * f
+                                    // through the sigmoids of i, f, o and the tanh of g
+                                    da[row + j] = dI * i * (1 - i)
+                                    da[row + H + j] = dF * f * (1 - f)
+                                    da[row + 2 * H + j] = dG * (1 - g * g)
+                                    da[row + 3 * H + j] = dO * o * (1 - o)
+                                }
+                            }
+                            // through a_t ∋ h_{t-1} · W_hhᵀ, for h_{t-1}: dh_{t-1} = da_t · W_hh      [B, H]
+                            for k in 0..<BH { dh[k] = 0 }
+                            dh.withUnsafeMutableBufferPointer { o in
+                                MatrixProduct.addProduct(
+                                    m: B, n: H, k: G, a: da, lda: G, b: w.baseAddress!, ldb: H, c: o.baseAddress!, ldc: H)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // through h_{t-1} · W_hhᵀ, for W_hh, all steps: dW_hh += Σ_t da_tᵀ · h_{t-1}
+        dA.withUnsafeBufferPointer { d in
+            trace.states.withUnsafeBufferPointer { sp in
+                weightHH.grad.withUnsafeMutableBufferPointer { g in
+                    MatrixProduct.addProductTransposedA(
+                        m: G, n: H, k: T * B, a: d.baseAddress!, lda: G, b: sp.baseAddress!, ldb: H, c: g.baseAddress!, ldc: H)
+                }
+            }
+        }
+        // through x_t · W_ihᵀ, for W_ih, all steps: dW_ih += Σ_t da_tᵀ · x_t
+        trace.inputs.addWeightGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B)
+        // through both biases: db_ih += Σ da, db_hh += Σ da
+        addRowSums(dA, rows: T * B, to: [biasIH, biasHH])
+        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: dc, dx: []) }
+        // through x_t · W_ihᵀ, for x: dx = da · W_ih                                      [T, B, I]
+        return SequenceGradient(dh0: dh, dc0: dc, dx: trace.inputs.inputGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B))
+    }
+    // snippet.end
+}

@@ -1,0 +1,209 @@
+/// A stack of recurrent layers, optionally bidirectional, with the interface, parameter names and
+/// state layout of `torch.nn.RNN`, `torch.nn.LSTM` and `torch.nn.GRU`:
+///
+///     layer 0 reads x;  layer l > 0 reads the output of layer l-1              [T, B, D·H]
+///     direction 0 reads t = 0 … T-1;  direction 1 reads t = T-1 … 0
+///     output[t] = [h_t(forward) | h_t(backward)]                                 [T, B, D·H]
+///     h_n[l·D + d] = the last state of layer l, direction d                     [L·D, B, H]
+///
+/// (D = 2 when bidirectional, else 1; L layers.) The backward direction's last state is the one
+/// after reading `x[0]`. With `batchFirst`, `x` and `output` are `[B, T, ·]`; `h0`, `h_n` keep
+/// their layout. Parameters are named as in PyTorch's state dict (`rnn.weight_ih_l1_reverse`),
+/// so weights move between the two unchanged.
+public final class RecurrentNetwork: Module {
+    /// The cell of every layer.
+    public enum Cell: String, Sendable, CaseIterable {
+        case rnnTanh = "rnn-tanh", rnnRelu = "rnn-relu", lstm, gru
+    }
+
+    public struct Configuration: Sendable {
+        public var cell: Cell
+        public var inputSize: Int, hiddenSize: Int
+        public var layers = 1
+        public var bidirectional = false
+        public var bias = true
+        public var batchFirst = false
+
+        public init(cell: Cell, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
+                    bias: Bool = true, batchFirst: Bool = false) {
+            self.cell = cell
+            self.inputSize = inputSize
+            self.hiddenSize = hiddenSize
+            self.layers = layers
+            self.bidirectional = bidirectional
+            self.bias = bias
+            self.batchFirst = batchFirst
+        }
+        /// D, the number of directions.
+        public var directions: Int { bidirectional ? 2 : 1 }
+    }
+
+    public let configuration: Configuration
+    /// `layers[l][d]`: layer `l`, direction `d`.
+    public let layers: [[any SequenceLayer]]
+    /// In PyTorch's state-dict order: layer by layer, forward direction before backward.
+    public var parameters: [Parameter] { layers.flatMap { $0.flatMap(\.parameters) } }
+    public var hasCellState: Bool { configuration.cell == .lstm }
+
+    public init(_ name: String, _ configuration: Configuration, rng: inout SeededRandom) {
+        self.configuration = configuration
+        let c = configuration, D = c.directions
+        var layers: [[any SequenceLayer]] = []
+        for l in 0..<c.layers {
+            let input = l == 0 ? c.inputSize : D * c.hiddenSize
+            var row: [any SequenceLayer] = []
+            for d in 0..<D {
+                let suffix = "_l\(l)" + (d == 1 ? "_reverse" : "")
+                switch c.cell {
+                case .rnnTanh, .rnnRelu:
+                    row.append(ElmanLayer(name, inputSize: input, hiddenSize: c.hiddenSize,
+                                          activation: c.cell == .rnnTanh ? .tanh : .relu, bias: c.bias, suffix: suffix, rng: &rng))
+                case .lstm: row.append(LSTMLayer(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
+                case .gru: row.append(GRULayer(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
+                }
+            }
+            layers.append(row)
+        }
+        self.layers = layers
+    }
+
+    /// What the backward pass needs: every layer's trace, in time-major order.
+    public struct Trace {
+        public let steps: Int, batch: Int
+        let traces: [[SequenceTrace]]
+        /// `[T, B, D·H]`, or `[B, T, D·H]` when batch-first.
+        public let output: [Double]
+        /// `[L·D, B, H]`.
+        public let hN: [Double]
+        /// `[L·D, B, H]` for an LSTM, else empty.
+        public let cN: [Double]
+    }
+
+    // snippet.stack-forward
+    /// Runs the stack over `x` (`[T, B, I]`, or `[B, T, I]` when batch-first; symbols `[T, B]` or
+    /// `[B, T]`) from `h0`, `c0` `[L·D, B, H]` (zeros when `nil`).
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil) -> Trace {
+        let c = configuration, H = c.hiddenSize, D = c.directions, BH = B * H
+        var input = c.batchFirst ? Self.swapLeadingAxes(x, T: T, B: B, features: c.inputSize, toTimeMajor: true) : x
+        var traces: [[SequenceTrace]] = [], hN: [Double] = [], cN: [Double] = []
+        func initial(_ s: [Double]?, _ k: Int) -> [Double]? { s.map { Array($0[(k * BH)..<((k + 1) * BH)]) } }
+        for l in 0..<c.layers {
+            var row: [SequenceTrace] = []
+            var output = [Double](repeating: 0, count: T * B * D * H)
+            for d in 0..<D {
+                // the backward direction reads the sequence reversed in time, and its outputs are
+                // put back in time order
+                let seen = d == 0 ? input : Self.reversed(input, T: T)
+                let trace = layers[l][d].forward(seen, steps: T, batch: B, h0: initial(h0, l * D + d), c0: initial(c0, l * D + d))
+                let states = trace.outputs
+                for t in 0..<T {
+                    let source = (d == 0 ? t : T - 1 - t) * BH
+                    for r in 0..<B { for j in 0..<H { output[(t * B + r) * D * H + d * H + j] = states[source + r * H + j] } }
+                }
+                hN += trace.last
+                cN += trace.lastCell
+                row.append(trace)
+            }
+            traces.append(row)
+            input = .dense(output)
+        }
+        guard case .dense(let top) = input else { preconditionFailure() }
+        let output = c.batchFirst ? Self.swapLeadingAxes(top, T: T, B: B, features: D * H, toTimeMajor: false) : top
+        return Trace(steps: T, batch: B, traces: traces, output: output, hN: hN, cN: cN)
+    }
+    // snippet.end
+
+    /// The gradients the backward pass returns.
+    public struct Gradient {
+        /// `∂L/∂x`, in the input's layout (empty unless asked for).
+        public var dx: [Double]
+        /// `∂L/∂h0`, `∂L/∂c0`, `[L·D, B, H]` (`dc0` empty without a cell state).
+        public var dh0: [Double], dc0: [Double]
+    }
+
+    // snippet.stack-backward
+    /// Backpropagation through the stack: `dOutput` is `∂L/∂output` in the output's layout (`nil`
+    /// when the loss reads only the final states), `dhN`, `dcN` are `∂L/∂h_n`, `∂L/∂c_n`.
+    /// Accumulates every parameter gradient.
+    public func backward(_ trace: Trace, dOutput: [Double]?, dhN: [Double]? = nil, dcN: [Double]? = nil,
+                         inputGradient: Bool = false) -> Gradient {
+        let c = configuration, H = c.hiddenSize, D = c.directions, T = trace.steps, B = trace.batch, BH = B * H
+        var dh0 = [Double](repeating: 0, count: c.layers * D * BH), dc0 = hasCellState ? dh0 : []
+        // ∂L/∂(output of the layer above), time-major [T, B, D·H]
+        var dAbove: [Double]? = dOutput.map { c.batchFirst ? Self.swapLeadingAxes($0, T: T, B: B, features: D * H, toTimeMajor: true) : $0 }
+        var dx: [Double] = []
+        for l in stride(from: c.layers - 1, through: 0, by: -1) {
+            let needInput = l > 0 || inputGradient
+            let width = l == 0 ? c.inputSize : D * H
+            var dBelow = needInput ? [Double](repeating: 0, count: T * B * width) : []
+            for d in 0..<D {
+                let k = l * D + d
+                // through the concatenation: this direction's columns, in the order it read them
+                let dOut: [Double]? = dAbove.map { above in
+                    var g = [Double](repeating: 0, count: T * BH)
+                    for t in 0..<T {
+                        let target = (d == 0 ? t : T - 1 - t) * BH
+                        for r in 0..<B { for j in 0..<H { g[target + r * H + j] = above[(t * B + r) * D * H + d * H + j] } }
+                    }
+                    return g
+                }
+                let g = layers[l][d].backward(
+                    trace.traces[l][d], dOutputs: dOut, dLast: dhN.map { Array($0[(k * BH)..<((k + 1) * BH)]) },
+                    dLastCell: dcN.map { Array($0[(k * BH)..<((k + 1) * BH)]) }, inputGradient: needInput)
+                for i in 0..<BH { dh0[k * BH + i] = g.dh0[i] }
+                if hasCellState { for i in 0..<BH { dc0[k * BH + i] = g.dc0[i] } }
+                guard needInput else { continue }
+                // through the time reversal of the backward direction's input, then summed over directions
+                let dxd = d == 0 ? g.dx : Self.reversed(g.dx, T: T)
+                for i in 0..<dBelow.count { dBelow[i] += dxd[i] }
+            }
+            if l > 0 { dAbove = dBelow } else { dx = dBelow }
+        }
+        if inputGradient && c.batchFirst { dx = Self.swapLeadingAxes(dx, T: T, B: B, features: c.inputSize, toTimeMajor: false) }
+        return Gradient(dx: dx, dh0: dh0, dc0: dc0)
+    }
+    // snippet.end
+
+    /// `a` reversed along its first (time) axis of `T` blocks.
+    static func reversed(_ a: [Double], T: Int) -> [Double] {
+        let n = a.count / T
+        var out = [Double](repeating: 0, count: a.count)
+        for t in 0..<T { for i in 0..<n { out[(T - 1 - t) * n + i] = a[t * n + i] } }
+        return out
+    }
+
+    static func reversed(_ x: SequenceInput, T: Int) -> SequenceInput {
+        switch x {
+        case .dense(let a): return .dense(reversed(a, T: T))
+        case .symbols(let s):
+            let n = s.count / T
+            var out = [Int](repeating: 0, count: s.count)
+            for t in 0..<T { for i in 0..<n { out[(T - 1 - t) * n + i] = s[t * n + i] } }
+            return .symbols(out)
+        }
+    }
+
+    /// `[B, T, F]` → `[T, B, F]` (`toTimeMajor`) or back.
+    static func swapLeadingAxes(_ a: [Double], T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> [Double] {
+        var out = [Double](repeating: 0, count: a.count)
+        for t in 0..<T {
+            for b in 0..<B {
+                let tm = (t * B + b) * F, bm = (b * T + t) * F
+                for f in 0..<F {
+                    if toTimeMajor { out[tm + f] = a[bm + f] } else { out[bm + f] = a[tm + f] }
+                }
+            }
+        }
+        return out
+    }
+
+    static func swapLeadingAxes(_ x: SequenceInput, T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> SequenceInput {
+        switch x {
+        case .dense(let a): return .dense(swapLeadingAxes(a, T: T, B: B, features: F, toTimeMajor: toTimeMajor))
+        case .symbols(let s):
+            var out = [Int](repeating: 0, count: s.count)
+            for t in 0..<T { for b in 0..<B { out[t * B + b] = s[b * T + t] } }
+            return .symbols(out)
+        }
+    }
+}
