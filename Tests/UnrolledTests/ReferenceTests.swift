@@ -5,52 +5,87 @@ import Testing
 /// The library against PyTorch's float64 values (`shared/reference/SCHEMA.md`). Every case of a
 /// supported kind in the directory must agree to 1e-12.
 @Suite struct ReferenceTests {
-    func cases(kind: String) throws -> [ReferenceFixture] {
-        guard FileManager.default.fileExists(atPath: fixturesDirectory.path) else {
-            throw UnrolledError("no reference cases at \(fixturesDirectory.path); run `make test FIXTURES=<dir>`")
+    /// The committed cases (`Tests/Fixtures/reference`, written by `Tools/make_fixtures.py`), or
+    /// the directory `UNROLLED_FIXTURES` names.
+    func caseFiles() throws -> [URL] { try Conformance.caseFiles(in: fixturesDirectory) }
+
+    @Test func everyCaseMatchesPyTorch() throws {
+        let files = try caseFiles()
+        #expect(!files.isEmpty, "no cases in \(fixturesDirectory.path)")
+        var kinds = Set<String>()
+        for url in files {
+            let fixture = try ReferenceFixture(contentsOf: url)
+            kinds.insert(fixture.kind)
+            let outcome = try Conformance.run(fixture)
+            #expect(outcome.maxAbsDifference <= Conformance.tolerance, "\(outcome.file): \(outcome.maxAbsDifference) at \(outcome.worstField)")
         }
-        let files = try FileManager.default.contentsOfDirectory(atPath: fixturesDirectory.path)
-            .filter { $0.hasSuffix(".json") && $0 != "INDEX.json" }.sorted()
-        return try files.map { try ReferenceFixture(contentsOf: fixturesDirectory.appendingPathComponent($0)) }
-            .filter { $0.kind == kind }
+        #expect(kinds.count == 4, "the cases cover only \(kinds.sorted())")
     }
 
-    @Test func tutorialCellMatchesPyTorch() throws {
-        let fixtures = try cases(kind: "tutorial_cell_nll")
-        #expect(!fixtures.isEmpty, "no tutorial_cell_nll case in \(fixturesDirectory.path)")
-        for f in fixtures {
-            let outcome = try Conformance.run(f)
-            #expect(outcome.maxAbsDifference <= 1e-12, "\(f.name): \(outcome.maxAbsDifference) at \(outcome.worstField)")
-        }
-    }
-
-    @Test func singleLayerRecurrentCasesMatchPyTorch() throws {
-        // Every single-layer, unidirectional, time-major RNN or GRU case of the directory.
-        var ran = Set<String>()
-        for f in try cases(kind: "recurrent") {
-            guard let outcome = try? Conformance.run(f) else { continue }
-            #expect(outcome.maxAbsDifference <= 1e-12, "\(f.name): \(outcome.maxAbsDifference) at \(outcome.worstField)")
-            ran.insert(f.name)
-        }
-        #expect(ran.isSuperset(of: ["rnn_tanh_1layer", "rnn_relu_1layer", "gru_1layer"]), "ran only \(ran.sorted())")
-    }
-
-    @Test func aChangedGradientEntryIsCaught() throws {
-        // Change one gradient entry by 1e-6 in a copy of the case: the comparison must fail.
-        let original = fixturesDirectory.appendingPathComponent("tutorial_cell_nll.json")
+    /// A copy of a case with one change made to its JSON object, written to a temporary file.
+    func changedCopy(of file: String, _ change: (inout [String: Any]) -> Void) throws -> (URL, URL) {
+        let original = packageRoot.appendingPathComponent("Tests/Fixtures/reference/\(file)")
         var json = try JSONSerialization.jsonObject(with: Data(contentsOf: original)) as! [String: Any]
-        var grads = json["grads"] as! [String: Any], params = grads["parameters"] as! [String: Any]
-        var bias = params["i2o.bias"] as! [String: Any]
-        var data = bias["data"] as! [Double]
-        data[1] += 1e-6
-        bias["data"] = data; params["i2o.bias"] = bias; grads["parameters"] = params; json["grads"] = grads
+        change(&json)
+        let dir = try temporaryDirectory()
+        let url = dir.appendingPathComponent(file)
+        try JSONSerialization.data(withJSONObject: json).write(to: url)
+        return (dir, url)
+    }
+
+    @Test func aGradientEntryChangedBy1e6IsCaught() throws {
+        let (dir, url) = try changedCopy(of: "lstm_3layer_batchfirst.json") { json in
+            var grads = json["grads"] as! [String: Any], params = grads["parameters"] as! [String: Any]
+            var tensor = params["rnn.weight_hh_l1"] as! [String: Any]
+            var rows = tensor["data"] as! [[Double]]
+            rows[2][1] += 1e-6
+            tensor["data"] = rows; params["rnn.weight_hh_l1"] = tensor; grads["parameters"] = params; json["grads"] = grads
+        }
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let outcome = try Conformance.run(try ReferenceFixture(contentsOf: url))
+        #expect(outcome.maxAbsDifference > Conformance.tolerance)
+        #expect(outcome.worstField == "grads.parameters.rnn.weight_hh_l1")
+    }
+
+    @Test func malformedCasesGiveMessagesNamingTheFileAndTheField() throws {
         let dir = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let url = dir.appendingPathComponent("changed.json")
-        try JSONSerialization.data(withJSONObject: json).write(to: url)
-        let outcome = try Conformance.run(try ReferenceFixture(contentsOf: url))
-        #expect(outcome.maxAbsDifference > 1e-12)
-        #expect(outcome.worstField == "grads.parameters.i2o.bias")
+        let bad = dir.appendingPathComponent("broken.json")
+        try Data("{\"schema_version\": 1, \"model\": ".utf8).write(to: bad)
+        #expect(throws: UnrolledError.self) { try ReferenceFixture(contentsOf: bad) }
+        do { _ = try ReferenceFixture(contentsOf: bad) } catch { #expect("\(error)".contains("broken.json: not valid JSON")) }
+
+        func message(_ file: String, _ change: (inout [String: Any]) -> Void) throws -> String {
+            let (d, url) = try changedCopy(of: file, change)
+            defer { try? FileManager.default.removeItem(at: d) }
+            do { _ = try Conformance.run(try ReferenceFixture(contentsOf: url)); return "no error" } catch { return "\(error)" }
+        }
+        let missing = try message("gru_bidirectional_2layer.json") { json in
+            var inputs = json["inputs"] as! [String: Any]
+            inputs["h0"] = nil
+            json["inputs"] = inputs
+        }
+        #expect(missing == "gru_bidirectional_2layer.json: field inputs.h0 is missing")
+        let shape = try message("embed_lstm_linear_ce_batchfirst.json") { json in
+            var params = json["parameters"] as! [String: Any], w = params["fc.weight"] as! [String: Any]
+            w["shape"] = [6, 11]
+            params["fc.weight"] = w
+            json["parameters"] = params
+        }
+        #expect(shape.hasPrefix("embed_lstm_linear_ce_batchfirst.json: field parameters.fc.weight has shape [6, 11], expected [11, 6]"), "\(shape)")
+        let step = try message("adam_steps_lstm.json") { json in
+            var opt = json["optimizer"] as! [String: Any], steps = opt["steps_taken"] as! [[String: Any]]
+            steps[1]["params_after"] = [:]
+            opt["steps_taken"] = steps
+            json["optimizer"] = opt
+        }
+        #expect(step == "adam_steps_lstm.json: field optimizer.steps_taken.1.params_after.rnn.weight_ih_l0 is missing", "\(step)")
+        let kind = try message("rnn_tanh_3layer.json") { json in
+            var model = json["model"] as! [String: Any]
+            model["kind"] = "transformer"
+            json["model"] = model
+        }
+        #expect(kind.hasPrefix("rnn_tanh_3layer.json: field model.kind is 'transformer'"), "\(kind)")
     }
 
     @Test func adamMatchesItsDefinition() {

@@ -16,10 +16,10 @@ let dataDirectory: URL = {
     return packageRoot.appendingPathComponent("data")
 }()
 
-/// The PyTorch reference cases: `UNROLLED_FIXTURES`, else `../shared/reference/fixtures`.
+/// The PyTorch reference cases: `UNROLLED_FIXTURES`, else the committed `Tests/Fixtures/reference`.
 let fixturesDirectory: URL = {
     if let d = ProcessInfo.processInfo.environment["UNROLLED_FIXTURES"] { return URL(fileURLWithPath: d) }
-    return packageRoot.deletingLastPathComponent().appendingPathComponent("shared/reference/fixtures")
+    return packageRoot.appendingPathComponent("Tests/Fixtures/reference")
 }()
 
 /// Random values uniform in [-1, 1).
