@@ -10,7 +10,7 @@ FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
-CHAPTERS := classifier
+CHAPTERS := classifier bptt
 
 RELEASE := .build/release
 DEBUG   := .build/debug
@@ -54,7 +54,7 @@ test: data ## unit tests, golden outputs, debug/release agreement, chapters in s
 	  $(RELEASE)/$$c --quiet --quick --data $(DATA) --output $(SCRATCH)/test/quick-release/$$c || exit 1; \
 	  $(RELEASE)/book diff $(SCRATCH)/test/quick-release/$$c $(SCRATCH)/test/quick-debug/$$c || exit 1; \
 	  echo "== $$c refuses bad input"; \
-	  Tests/cli-errors.sh $(RELEASE)/$$c $(DATA) || exit 1; \
+	  Tests/cli-errors-$$c.sh $(RELEASE)/$$c $(DATA) || exit 1; \
 	done
 	$(RELEASE)/book conformance $(FIXTURES)
 	$(RELEASE)/book sync --check

@@ -33,6 +33,9 @@ public struct ChapterCommand {
             return v
         }
 
+        /// The value of a chapter option as given.
+        public func string(_ flag: String) -> String { values[flag] ?? "" }
+
         public func int(_ flag: String) throws -> Int {
             guard let s = values[flag], let v = Int(s) else {
                 throw UsageError("\(flag) needs an integer, got '\(values[flag] ?? "")'")

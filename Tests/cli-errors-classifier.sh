@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Bad input stops a chapter with a clear message and a non-zero exit status, and writes nothing.
-# Usage: Tests/cli-errors.sh <chapter executable> <data directory>
+# Usage: Tests/cli-errors-classifier.sh <chapter executable> <data directory>
 set -u
 exe=$1 data=$2
 work=$(mktemp -d)
