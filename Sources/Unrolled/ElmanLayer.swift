@@ -48,7 +48,8 @@ public final class ElmanLayer: SequenceLayer {
     }
 
     // snippet.elman-forward
-    /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`).
+    /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`); it has no cell state,
+    /// so `c0` is ignored.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]

@@ -38,7 +38,8 @@ public final class GRULayer: SequenceLayer {
     @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
 
     // snippet.gru-forward
-    /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`). The cache keeps, per step,
+    /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`; `c0` is ignored: no cell
+    /// state). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
         let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
