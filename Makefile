@@ -10,7 +10,7 @@ FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
-CHAPTERS := classifier bptt
+CHAPTERS := classifier time-series bptt
 
 RELEASE := .build/release
 DEBUG   := .build/debug
@@ -64,8 +64,9 @@ conformance: ## run every PyTorch reference case in $(FIXTURES); fail beyond 1e-
 	$(SWIFT) build -c release --product book
 	$(RELEASE)/book conformance $(FIXTURES)
 
-bench: build ## time the tutorial's 60,000 iterations (PyTorch: 74.3 s here) and each layer's forward + backward
+bench: build ## time the tutorial's loop, the notebook's LSTM and each layer's forward + backward against PyTorch
 	$(RELEASE)/classifier --data $(DATA) --bench
+	$(RELEASE)/time-series --data $(DATA) --bench
 	$(RELEASE)/bptt --bench
 
 format: ## check the style with swift-format (ships with the toolchain)

@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "Unrolled", targets: ["Unrolled"]),
         .library(name: "Plot", targets: ["Plot"]),
         .executable(name: "classifier", targets: ["Classifier"]),
+        .executable(name: "time-series", targets: ["TimeSeries"]),
         .executable(name: "bptt", targets: ["BPTT"]),
         .executable(name: "book", targets: ["Book"]),
     ],
@@ -21,6 +22,7 @@ let package = Package(
 
         // MARK: - One thin executable per chapter.
         .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Plot"]),
+        .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Plot"]),
 
         // MARK: - The book tool: literate sync, golden diffs, data download.

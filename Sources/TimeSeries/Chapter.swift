@@ -1,0 +1,201 @@
+import Foundation
+import Plot
+import Unrolled
+
+/// Runs every part of the chapter and collects its outputs.
+struct TimeSeriesChapter {
+    let config: TimeSeriesConfig
+    let data: AirlineData
+    let log: Log
+    var y: [Double] { data.passengers }
+    var forecasting: Forecasting { Forecasting(y: y) }
+
+    static func cellName(_ c: RecurrentNetwork.Cell) -> String {
+        switch c { case .rnnTanh: "RNN"; case .rnnRelu: "RNN (relu)"; case .lstm: "LSTM"; case .gru: "GRU" }
+    }
+
+    /// One trained network: its training losses and its predictions (passengers) for `months`,
+    /// after the last epoch and after each checkpoint epoch.
+    struct Run {
+        let losses: [Double]
+        let predictions: [Double]
+        var checkpoints: [Int: [Double]] = [:]
+    }
+
+    /// Trains a network on the targets `fitMonths` of `rep` for `epochs` (the configured number
+    /// when `nil`) and predicts `months`.
+    func train(_ cell: RecurrentNetwork.Cell, hidden: Int, rep: Representation, fitMonths: [Int], predict months: [Int],
+               seed: UInt64, epochs: Int? = nil, checkpoints: [Int] = []) throws -> Run {
+        var rng = SeededRandom(seed: seed)
+        let model = WindowRegressor(cell: cell, hidden: hidden, rng: &rng)
+        let inputs = months.map(rep.input)
+        func predictions() -> [Double] { zip(model.predict(inputs), months).map { rep.passengers($0.0, month: $0.1) } }
+        var saved: [Int: [Double]] = [:]
+        let losses = try model.train(fitMonths.map(rep.input), fitMonths.map(rep.target), epochs: epochs ?? config.epochs,
+                                     learningRate: config.learningRate) { e in
+            if checkpoints.contains(e) { saved[e] = predictions() }
+        }
+        return Run(losses: losses, predictions: predictions(), checkpoints: saved)
+    }
+
+    static func meanAndStd(_ v: [Double]) -> (Double, Double) {
+        let m = v.reduce(0, +) / Double(v.count)
+        let s = (v.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(v.count - 1)).squareRoot()
+        return (m, s)
+    }
+
+    func run() throws -> OutputSet {
+        var out = OutputSet()
+        var summary: [(String, Double)] = []
+        let f = forecasting, test = Forecasting.testMonths, cells: [RecurrentNetwork.Cell] = [.lstm, .rnnTanh, .gru]
+        let allMonths = Array(0..<144)
+
+        // 1. The notebook, exactly: scaler on all 144 months, windows of 4, first 93 windows.
+        let notebook = Representation(.raw, window: 4, y: y, scaleMonths: allMonths)
+        let notebookFit = Array(4...Forecasting.lastTrainingMonth)
+        let predicted = Array(4...142)
+        // 2. The same recipe with the scaler fitted on the training months only.
+        let honest = Representation(.raw, window: 4, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
+        var jobs: [(Cancellation) throws -> [Run]] = []
+        for cell in cells {
+            jobs.append { _ in try config.seedList.map { try train(cell, hidden: 2, rep: notebook, fitMonths: notebookFit, predict: predicted, seed: $0) } }
+        }
+        for cell in cells {
+            jobs.append { _ in try config.seedList.map { try train(cell, hidden: 2, rep: honest, fitMonths: notebookFit, predict: test, seed: $0) } }
+        }
+        // 3. The search on seasonal log-differences, chosen on the validation tail.
+        struct Candidate { let cell: RecurrentNetwork.Cell, window: Int, hidden: Int }
+        var candidates: [Candidate] = []
+        for cell in config.cells { for w in config.windows { for h in config.hiddenSizes { candidates.append(.init(cell: cell, window: w, hidden: h)) } } }
+        let stops = config.epochChoices
+        for c in candidates {
+            for fold in Forecasting.validationFolds {
+                jobs.append { _ in
+                    // fitted on the months before the fold, scales included
+                    let rep = Representation(.seasonalLogDifference, window: c.window, y: y, scaleMonths: Array(0..<fold[0]))
+                    let fit = Array(rep.firstTarget..<fold[0])
+                    return try config.seedList.map {
+                        try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: fold, seed: $0,
+                                  epochs: stops.max()!, checkpoints: stops)
+                    }
+                }
+            }
+        }
+        let results = try parallelMap(jobs)
+        log("Trained \(results.count) configurations × \(config.seeds) seeds.")
+
+        // The notebook's outputs.
+        let notebookRuns = Array(results[0..<3]), honestRuns = Array(results[3..<6])
+        var lossCSV = CSVTable(["epoch"] + cells.map { "loss_\(Self.cellName($0).lowercased())" })
+        for e in 0..<config.epochs { lossCSV.append(["\(e + 1)"] + notebookRuns.map { Format.number($0[0].losses[e], digits: 5) }) }
+        out.add("notebook_loss.csv", lossCSV)
+        var lossChart = LineChart(title: "The notebook's recipe: training loss (scaled MSE), seed \(config.seed)",
+                                  xLabel: "epoch", yLabel: "mean squared error on [0, 1] scale (log)")
+        lossChart.logY = true
+        let epochs = (1...config.epochs).map(Double.init)
+        lossChart.series = zip(cells, notebookRuns).map { LineChart.Series(Self.cellName($0.0) + " (H = 2)", x: epochs, y: $0.1[0].losses) }
+        out.add("notebook_loss.svg", lossChart.svg)
+
+        let testIndex = test.map { $0 - 4 }    // positions of the test months among `predicted`
+        var notebookTable = CSVTable(["model", "scaler", "test_rmse_seed_\(config.seed)", "test_rmse_mean", "test_rmse_std"])
+        for (name, runs, scaler) in zip3(cells.map(Self.cellName), notebookRuns, "all months") + zip3(cells.map(Self.cellName), honestRuns, "training months") {
+            let rmses = runs.map { r in scaler == "all months" ? f.rmse(testIndex.map { r.predictions[$0] }, months: test) : f.rmse(r.predictions, months: test) }
+            let (m, s) = Self.meanAndStd(rmses)
+            notebookTable.append([name, scaler, Format.fixed(rmses[0], decimals: 1), Format.fixed(m, decimals: 1), Format.fixed(s, decimals: 1)])
+            let key = "\(name.lowercased())_\(scaler == "all months" ? "notebook" : "train_scaler")"
+            summary.append(("test_rmse_\(key)_mean", m))
+            summary.append(("test_rmse_\(key)_std", s))
+            if name == "LSTM" && scaler == "all months" { summary.insert(("test_rmse_lstm_seed_recipe", rmses[0]), at: 0) }
+        }
+        out.add("notebook.csv", notebookTable)
+
+        var predictionChart = LineChart(title: "The notebook's LSTM (seed \(config.seed)): one-step predictions",
+                                        xLabel: "month (0 = January 1949)", yLabel: "passengers (thousands)")
+        predictionChart.series = [
+            .init("truth", x: allMonths.map(Double.init), y: y),
+            .init("LSTM prediction", x: predicted.map(Double.init), y: notebookRuns[0][0].predictions),
+        ]
+        predictionChart.markers = [(x: Double(test[0]) - 0.5, label: "train | test")]
+        out.add("notebook_predictions.svg", predictionChart.svg)
+
+        // Baselines on the test months.
+        let baselines: [(String, String, (Int) -> Double)] = [
+            ("persistence", "last value, y(t-1)", f.persistence),
+            ("seasonal_naive", "a year earlier, y(t-12)", f.seasonalNaive),
+            ("seasonal_growth", "a year earlier times last year's growth, y(t-12)·y(t-1)/y(t-13)", f.seasonalGrowth),
+        ]
+        var baselineTable = CSVTable(["baseline", "forecast", "test_rmse"])
+        for (key, text, predict) in baselines {
+            let r = f.rmse(test.map(predict), months: test)
+            baselineTable.append([key, text, Format.fixed(r, decimals: 1)])
+            summary.append(("test_rmse_\(key)", r))
+        }
+
+        // The search.
+        var searchTable = CSVTable(["cell", "window", "hidden", "epochs", "validation_rmse_mean", "validation_rmse_std"])
+        var best: (Candidate, Int, Double)? = nil
+        let folds = Forecasting.validationFolds, validationMonths = folds.flatMap { $0 }
+        for (i, c) in candidates.enumerated() {
+            let runs = (0..<folds.count).map { results[6 + i * folds.count + $0] }
+            for e in stops {
+                // per seed: the RMSE over every validation month of every fold
+                let rmses = (0..<config.seeds).map { s in
+                    f.rmse(runs.flatMap { $0[s].checkpoints[e]! }, months: validationMonths)
+                }
+                let (m, s) = Self.meanAndStd(rmses)
+                searchTable.append([Self.cellName(c.cell), "\(c.window)", "\(c.hidden)", "\(e)", Format.fixed(m, decimals: 2), Format.fixed(s, decimals: 2)])
+                if best == nil || m < best!.2 { best = (c, e, m) }
+            }
+        }
+        out.add("search.csv", searchTable)
+        let chosen = best!.0, chosenEpochs = best!.1
+        log("Chosen on the validation tail: \(Self.cellName(chosen.cell)), window \(chosen.window), hidden \(chosen.hidden), \(chosenEpochs) epochs.")
+
+        // The chosen configuration, refitted on every training month, on the test months.
+        let rep = Representation(.seasonalLogDifference, window: chosen.window, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
+        let fit = Array(rep.firstTarget...Forecasting.lastTrainingMonth)
+        let finalRuns = try parallelMap(config.seedList.map { s in { (_: Cancellation) in try train(chosen.cell, hidden: chosen.hidden, rep: rep, fitMonths: fit, predict: test, seed: s, epochs: chosenEpochs) } })
+        let finalRMSE = finalRuns.map { f.rmse($0.predictions, months: test) }
+        let (bestMean, bestStd) = Self.meanAndStd(finalRMSE)
+        var finalTable = CSVTable(["seed", "test_rmse"])
+        for (s, r) in zip(config.seedList, finalRMSE) { finalTable.append(["\(s)", Format.fixed(r, decimals: 2)]) }
+        out.add("best_seeds.csv", finalTable)
+
+        // The linear autoregression on the same inputs.
+        let ar = LinearAutoregression(inputs: fit.map(rep.input), targets: fit.map(rep.target))
+        let arRMSE = f.rmse(test.map { rep.passengers(ar.predict(rep.input($0)), month: $0) }, months: test)
+        baselineTable.append(["linear_ar", "least squares on the chosen network's inputs (\(chosen.window) seasonal log-differences)", Format.fixed(arRMSE, decimals: 1)])
+        out.add("baselines.csv", baselineTable)
+
+        var bestChart = LineChart(title: "Test months: the chosen \(Self.cellName(chosen.cell)) (seed \(config.seed)) against the baselines",
+                                  xLabel: "month (0 = January 1949)", yLabel: "passengers (thousands)")
+        bestChart.series = [
+            .init("truth", x: test.map(Double.init), y: test.map { y[$0] }),
+            .init("\(Self.cellName(chosen.cell)), window \(chosen.window), H = \(chosen.hidden)", x: test.map(Double.init), y: finalRuns[0].predictions),
+            .init("linear autoregression", x: test.map(Double.init), y: test.map { rep.passengers(ar.predict(rep.input($0)), month: $0) }, dashed: true),
+            .init("seasonal growth baseline", x: test.map(Double.init), y: test.map(f.seasonalGrowth), dashed: true),
+        ]
+        out.add("best_predictions.svg", bestChart.svg)
+
+        var table = CSVTable(["metric", "value"])
+        table.append(["best_cell", Self.cellName(chosen.cell)])
+        table.append(["best_window", "\(chosen.window)"])
+        table.append(["best_hidden", "\(chosen.hidden)"])
+        table.append(["best_epochs", "\(chosenEpochs)"])
+        table.append(["best_validation_rmse", Format.number(best!.2, digits: 4)])
+        table.append(["test_rmse_best", Format.number(bestMean, digits: 4)])
+        table.append(["test_rmse_best_std", Format.number(bestStd, digits: 3)])
+        table.append(["test_rmse_linear_ar", Format.number(arRMSE, digits: 4)])
+        table.append(["test_rmse_best_min_seed", Format.number(finalRMSE.min()!, digits: 4)])
+        table.append(["test_rmse_best_max_seed", Format.number(finalRMSE.max()!, digits: 4)])
+        table.append(["training_windows_best", "\(fit.count)"])
+        table.append(["test_max_on_training_scale", Format.number(test.map { honest.target($0) }.max()!, digits: 3)])
+        table.append(["seeds", "\(config.seeds)"])
+        for (k, v) in summary { table.append([k, Format.number(v, digits: 4)]) }
+        out.add("summary.csv", table)
+        return out
+    }
+}
+
+/// `[(a, b, c)]` for two sequences and one constant.
+func zip3<A, B, C>(_ a: [A], _ b: [B], _ c: C) -> [(A, B, C)] { zip(a, b).map { ($0.0, $0.1, c) } }

@@ -1,0 +1,26 @@
+import Unrolled
+
+/// Every setting of the chapter, in one place.
+struct TimeSeriesConfig {
+    var learningRate: Double
+    var epochs: Int
+    var seeds: Int
+    var seed: UInt64
+    /// The candidates of the honest search: cell × window × hidden size, on seasonal log-differences.
+    var cells: [RecurrentNetwork.Cell] = [.rnnTanh, .gru, .lstm]
+    var windows = [4, 12, 24]
+    var hiddenSizes = [2, 4, 8]
+    /// Training lengths compared on the validation tail (early stopping chosen in advance).
+    var epochChoices = [50, 100, 200, 400, 1000]
+
+    mutating func makeQuick() {
+        epochs = min(epochs, 30)
+        seeds = 2
+        windows = [4, 12]
+        hiddenSizes = [4]
+        epochChoices = [10, 30]
+        cells = [.gru, .lstm]
+    }
+
+    var seedList: [UInt64] { (0..<seeds).map { seed &+ UInt64($0) } }
+}

@@ -1,0 +1,61 @@
+import Unrolled
+
+/// A recurrent layer reading a window of `L` values, and a Linear head on its last state:
+/// `ŷ = W_y h_L + b_y`. Trained full-batch by Adam on the mean squared error.
+final class WindowRegressor {
+    let net: RecurrentNetwork
+    let head: Linear
+    var parameters: [Parameter] { net.parameters + head.parameters }
+
+    init(cell: RecurrentNetwork.Cell, hidden: Int, rng: inout SeededRandom) {
+        net = RecurrentNetwork("rnn", .init(cell: cell, inputSize: 1, hiddenSize: hidden, batchFirst: true), rng: &rng)
+        head = Linear("fc", inputSize: hidden, outputSize: 1, rng: &rng)
+    }
+
+    /// The last state of every window, `[N, H]`, and the trace for the backward pass.
+    private func lastStates(_ x: [[Double]]) -> (RecurrentNetwork.Trace, [Double]) {
+        let N = x.count, L = x[0].count, H = net.configuration.hiddenSize
+        let trace = net.forward(.dense(x.flatMap { $0 }), steps: L, batch: N)
+        var last = [Double](repeating: 0, count: N * H)
+        for n in 0..<N { for j in 0..<H { last[n * H + j] = trace.output[(n * L + L - 1) * H + j] } }
+        return (trace, last)
+    }
+
+    func predict(_ x: [[Double]]) -> [Double] {
+        head.forward(lastStates(x).1, batch: x.count)
+    }
+
+    // snippet.regressor-epoch
+    /// One full-batch epoch: forward over every window, MSE, backward, one Adam step. Returns
+    /// the loss before the step.
+    func epoch(_ x: [[Double]], _ y: [Double], optimizer: inout Adam) -> Double {
+        let N = x.count, L = x[0].count, H = net.configuration.hiddenSize
+        parameters.forEach { $0.zeroGrad() }
+        let (trace, last) = lastStates(x)
+        let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: N), target: y)
+        let dLast = head.backward(dPrediction, input: last, batch: N)      // through the head
+        var dOutput = [Double](repeating: 0, count: trace.output.count)   // only the last step is read
+        for n in 0..<N { for j in 0..<H { dOutput[(n * L + L - 1) * H + j] = dLast[n * H + j] } }
+        _ = net.backward(trace, dOutput: dOutput)                         // through time
+        optimizer.step(parameters)
+        return loss
+    }
+    // snippet.end
+
+    /// Trains for `epochs` epochs; returns the loss of each, and calls `after(e)` after epoch
+    /// `e` (1-based). Throws if the loss stops being finite.
+    func train(_ x: [[Double]], _ y: [Double], epochs: Int, learningRate: Double,
+               after: (Int) -> Void = { _ in }) throws -> [Double] {
+        var adam = Adam(learningRate: learningRate)
+        var losses: [Double] = []
+        for e in 0..<epochs {
+            let loss = epoch(x, y, optimizer: &adam)
+            guard loss.isFinite else {
+                throw UnrolledError("training diverged (loss \(loss) at epoch \(e + 1)); lower --learning-rate")
+            }
+            losses.append(loss)
+            after(e + 1)
+        }
+        return losses
+    }
+}

@@ -1,0 +1,51 @@
+import Foundation
+import Unrolled
+
+let command = ChapterCommand(
+    name: "time-series", slug: "time-series",
+    summary: "Chapter 4: forecasting airline passengers with RNN, LSTM and GRU, against honest baselines.",
+    options: [
+        .init("--learning-rate", "lr", "Adam learning rate of every network", default: "0.01"),
+        .init("--epochs", "n", "full-batch epochs of every network", default: "1000"),
+        .init("--seeds", "n", "seeds per configuration (at least 2)", default: "5"),
+        .init("--seed", "n", "first seed", default: "1"),
+    ],
+    flags: [("--bench", "time the notebook's LSTM (1,000 full-batch epochs) and write nothing")])
+
+command.main { options in
+    let log = Log(quiet: options.quiet)
+    var config = TimeSeriesConfig(
+        learningRate: try options.double("--learning-rate"), epochs: try options.int("--epochs"),
+        seeds: try options.int("--seeds"), seed: UInt64(try options.int("--seed")))
+    guard config.learningRate > 0 else { throw ChapterCommand.UsageError("--learning-rate must be positive") }
+    guard config.epochs > 0 else { throw ChapterCommand.UsageError("--epochs must be positive") }
+    guard config.seeds >= 2 else { throw ChapterCommand.UsageError("--seeds must be at least 2 (the spread needs two runs)") }
+    if options.quick { config.makeQuick() }
+    let data = try AirlineData(dataDirectory: options.dataDirectory)
+    if options.has("--bench") {
+        try benchmark(data, config)
+        return
+    }
+    let outputs = try TimeSeriesChapter(config: config, data: data, log: log).run()
+    try outputs.write(to: options.outputDirectory)
+    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+}
+
+/// `make bench`: the notebook's LSTM, 1,000 full-batch epochs on its 93 windows, against
+/// PyTorch's 1.72 ms per epoch on one core (`shared/reference/timings.md`).
+func benchmark(_ data: AirlineData, _ config: TimeSeriesConfig) throws {
+    let rep = Representation(.raw, window: 4, y: data.passengers, scaleMonths: Array(0..<144))
+    let months = Array(4...Forecasting.lastTrainingMonth)
+    var times: [Double] = []
+    for _ in 0..<3 {
+        var rng = SeededRandom(seed: 1)
+        let model = WindowRegressor(cell: .lstm, hidden: 2, rng: &rng)
+        let clock = Stopwatch()
+        _ = try model.train(months.map(rep.input), months.map(rep.target), epochs: 1000, learningRate: 0.01)
+        times.append(clock.seconds)
+    }
+    let median = times.sorted()[1]
+    print("the notebook's LSTM: 1,000 epochs in \(Format.fixed(median * 1000, decimals: 1)) ms, "
+        + "\(Format.fixed(median, decimals: 4)) ms per epoch; PyTorch on one core: 1.72 ms per epoch, so "
+        + "\(Format.fixed(1.72e-3 / median * 1000, decimals: 1))x faster")
+}
