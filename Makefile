@@ -10,7 +10,7 @@ FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
-CHAPTERS := classifier time-series bptt
+CHAPTERS := classifier time-series bptt bidirectional
 
 RELEASE := .build/release
 DEBUG   := .build/debug
@@ -68,6 +68,7 @@ bench: build ## time the tutorial's loop, the notebook's LSTM and each layer's f
 	$(RELEASE)/classifier --data $(DATA) --bench
 	$(RELEASE)/time-series --data $(DATA) --bench
 	$(RELEASE)/bptt --bench
+	$(RELEASE)/bidirectional --bench
 
 format: ## check the style with swift-format (ships with the toolchain)
 	$(SWIFT) format lint --recursive Sources Tests

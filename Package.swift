@@ -11,6 +11,7 @@ let package = Package(
         .executable(name: "classifier", targets: ["Classifier"]),
         .executable(name: "time-series", targets: ["TimeSeries"]),
         .executable(name: "bptt", targets: ["BPTT"]),
+        .executable(name: "bidirectional", targets: ["Bidirectional"]),
         .executable(name: "book", targets: ["Book"]),
     ],
     targets: [
@@ -24,6 +25,7 @@ let package = Package(
         .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Plot"]),
+        .executableTarget(name: "Bidirectional", dependencies: ["Unrolled", "Plot"]),
 
         // MARK: - The book tool: literate sync, golden diffs, data download.
         .target(name: "Literate"),
