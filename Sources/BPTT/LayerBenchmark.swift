@@ -30,3 +30,40 @@ enum LayerBenchmark {
         }
     }
 }
+
+/// The three matrix products of a word model's output layer (320 rows of 64 features against a
+/// vocabulary of 6,695 words), on one thread and on every core. Same bits either way.
+enum KernelBenchmark {
+    static func run() {
+        let (rows, features, vocabulary) = (320, 64, 6695)
+        var rng = SeededRandom(seed: 2)
+        let x = (0..<(rows * features)).map { _ in rng.uniform(-1, 1) }
+        let w = (0..<(vocabulary * features)).map { _ in rng.uniform(-1, 1) }
+        let dy = (0..<(rows * vocabulary)).map { _ in rng.uniform(-1, 1) }
+        let flops = 2 * Double(rows * features * vocabulary)
+        print("Matrix products of a word model's output layer (\(rows) × \(features) against \(vocabulary) words; median of 9):")
+        for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
+            MatrixProduct.maxThreads = threads
+            func time(_ name: String, _ body: () -> Void) {
+                var t: [Double] = []
+                for _ in 0..<9 { let clock = Stopwatch(); body(); t.append(clock.seconds) }
+                let median = t.sorted()[4]
+                print("  \(threads) thread(s)  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(Format.fixed(median * 1000, decimals: 2)) ms"
+                      + "  \(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s")
+            }
+            var y = [Double](repeating: 0, count: rows * vocabulary)
+            var dw = [Double](repeating: 0, count: vocabulary * features)
+            var dx = [Double](repeating: 0, count: rows * features)
+            time("logits  Y = X Wᵀ (nt)") {
+                MatrixProduct.addProductTransposedB(m: rows, n: vocabulary, k: features, a: x, lda: features, b: w, ldb: features, c: &y, ldc: vocabulary)
+            }
+            time("weights dW = dYᵀ X (tn)") {
+                MatrixProduct.addProductTransposedA(m: vocabulary, n: features, k: rows, a: dy, lda: vocabulary, b: x, ldb: features, c: &dw, ldc: features)
+            }
+            time("inputs  dX = dY W (nn)") {
+                MatrixProduct.addProduct(m: rows, n: features, k: vocabulary, a: dy, lda: vocabulary, b: w, ldb: features, c: &dx, ldc: features)
+            }
+        }
+        MatrixProduct.maxThreads = ProcessInfo.processInfo.activeProcessorCount
+    }
+}

@@ -15,6 +15,7 @@ command.main { options in
     let seed = UInt64(try options.int("--seed"))
     if options.has("--bench") {
         LayerBenchmark.run()
+        KernelBenchmark.run()
         return
     }
     let fixtures = URL(fileURLWithPath: options.string("--fixtures"))

@@ -1,3 +1,6 @@
+import Dispatch
+import Foundation
+
 /// Matrix products on contiguous row-major buffers, the hot loops of every layer.
 ///
 /// Three forms cover every forward and backward pass in the book:
@@ -111,18 +114,39 @@ public enum MatrixProduct {
         }
     }
 
+    /// Products with at least this many multiply-adds are split across threads.
+    public static let threadedWork = 1 << 22
+    /// The most threads one product uses (the machine's cores by default; 1 turns threading off).
+    nonisolated(unsafe) public static var maxThreads = ProcessInfo.processInfo.activeProcessorCount
+
+    /// Runs `body(rows)` over `0..<m` in contiguous row blocks, on several threads when the
+    /// product is large. Every element of `C` is still computed by one thread, in the order it
+    /// would be computed on one, so the result is the same bit for bit with any number of threads.
+    @inline(__always)
+    static func splitRows(m: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        let parts = min(maxThreads, m / 8, work / threadedWork)
+        guard parts > 1 else { body(0..<m); return }
+        DispatchQueue.concurrentPerform(iterations: parts) { p in body((m * p / parts)..<(m * (p + 1) / parts)) }
+    }
+
     /// `C[M,N] += A[M,K] · B[K,N]`.
     public static func addProduct(
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
-        kernelRowsOfB(m: m, n: n, k: k, a: a, aRow: lda, aCol: 1, b: b, ldb: ldb, c: c, ldc: ldc)
+        splitRows(m: m, work: m * n * k) { r in
+            kernelRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, aRow: lda, aCol: 1, b: b, ldb: ldb,
+                          c: c + r.lowerBound * ldc, ldc: ldc)
+        }
     }
 
     /// `C[M,N] += A[K,M]ᵀ · B[K,N]`.
     public static func addProductTransposedA(
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
-        kernelRowsOfB(m: m, n: n, k: k, a: a, aRow: 1, aCol: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+        splitRows(m: m, work: m * n * k) { r in
+            kernelRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound, aRow: 1, aCol: lda, b: b, ldb: ldb,
+                          c: c + r.lowerBound * ldc, ldc: ldc)
+        }
     }
 
     /// `C[M,N] += A[M,K] · B[N,K]ᵀ`: dot products of rows of `A` with rows of `B`.
@@ -130,6 +154,16 @@ public enum MatrixProduct {
     /// Each dot product keeps four partial sums (lanes `k mod 4` of a `SIMD4`), adds them as
     /// `(s0 + s1) + (s2 + s3)`, then adds the scalar tail in ascending `k`, then adds to `C`.
     public static func addProductTransposedB(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        splitRows(m: m, work: m * n * k) { r in
+            dotProducts(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb, c: c + r.lowerBound * ldc, ldc: ldc)
+        }
+    }
+
+    /// The single-threaded body of `addProductTransposedB`.
+    @inline(__always)
+    static func dotProducts(
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         let k4 = k & ~3

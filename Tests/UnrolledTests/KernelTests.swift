@@ -28,6 +28,26 @@ import Testing
         }
     }
 
+    /// Large products run on several threads; every form gives the same bits as on one.
+    @Test func threadedProductsEqualSingleThreadedBitForBit() {
+        let (m, n, k) = (203, 130, 171)           // m·n·k above the threading threshold, odd sizes
+        #expect(m * n * k >= MatrixProduct.threadedWork)
+        var rng = SeededRandom(seed: 99)
+        let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), bt = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
+        func all(threads: Int) -> [[Double]] {
+            let saved = MatrixProduct.maxThreads
+            MatrixProduct.maxThreads = threads
+            defer { MatrixProduct.maxThreads = saved }
+            var nn = c, tn = c, nt = c
+            MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
+            MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+            MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+            return [nn, tn, nt]
+        }
+        let one = all(threads: 1)
+        for threads in [2, 3, 4] { #expect(all(threads: threads) == one, "\(threads) threads") }
+    }
+
     @Test(arguments: shapes) func transposedBMatchesNaive(shape: (Int, Int, Int)) {
         let (m, n, k) = shape
         var rng = SeededRandom(seed: UInt64(m * 31 + n * 17 + k))
