@@ -71,6 +71,8 @@ public final class RecurrentNetwork: Module {
     public struct Trace {
         public let steps: Int, batch: Int
         let traces: [[SequenceTrace]]
+        /// The dropout masks applied between layers (empty without dropout).
+        let masks: [[Double]]
         /// `[T, B, D·H]`, or `[B, T, D·H]` when batch-first.
         public let output: [Double]
         /// `[L·D, B, H]`.
@@ -82,7 +84,13 @@ public final class RecurrentNetwork: Module {
     // snippet.stack-forward
     /// Runs the stack over `x` (`[T, B, I]`, or `[B, T, I]` when batch-first; symbols `[T, B]` or
     /// `[B, T]`) from `h0`, `c0` `[L·D, B, H]` (zeros when `nil`).
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil) -> Trace {
+    ///
+    /// `dropoutMasks[l]` (`[T, B, D·H]`, from `dropoutMasks(probability:steps:batch:rng:)`)
+    /// multiplies the output of layer `l` before layer `l + 1` reads it, as `torch.nn.GRU`'s
+    /// `dropout` does in training: one mask per layer but the last.
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil,
+                        dropoutMasks: [[Double]] = []) -> Trace {
+        precondition(dropoutMasks.isEmpty || dropoutMasks.count == configuration.layers - 1, "one dropout mask per layer but the last")
         let c = configuration, H = c.hiddenSize, D = c.directions, BH = B * H
         var input = c.batchFirst ? Self.swapLeadingAxes(x, T: T, B: B, features: c.inputSize, toTimeMajor: true) : x
         var traces: [[SequenceTrace]] = [], hN: [Double] = [], cN: [Double] = []
@@ -105,11 +113,13 @@ public final class RecurrentNetwork: Module {
                 row.append(trace)
             }
             traces.append(row)
+            // through dropout between layers: the next layer reads output ⊙ mask
+            if l < dropoutMasks.count { for i in 0..<output.count { output[i] *= dropoutMasks[l][i] } }
             input = .dense(output)
         }
         guard case .dense(let top) = input else { preconditionFailure() }
         let output = c.batchFirst ? Self.swapLeadingAxes(top, T: T, B: B, features: D * H, toTimeMajor: false) : top
-        return Trace(steps: T, batch: B, traces: traces, output: output, hN: hN, cN: cN)
+        return Trace(steps: T, batch: B, traces: traces, masks: dropoutMasks, output: output, hN: hN, cN: cN)
     }
     // snippet.end
 
@@ -157,12 +167,24 @@ public final class RecurrentNetwork: Module {
                 let dxd = d == 0 ? g.dx : Self.reversed(g.dx, T: T)
                 for i in 0..<dBelow.count { dBelow[i] += dxd[i] }
             }
-            if l > 0 { dAbove = dBelow } else { dx = dBelow }
+            if l > 0 {
+                // through the dropout between layer l-1 and layer l
+                if l - 1 < trace.masks.count { for i in 0..<dBelow.count { dBelow[i] *= trace.masks[l - 1][i] } }
+                dAbove = dBelow
+            } else { dx = dBelow }
         }
         if inputGradient && c.batchFirst { dx = Self.swapLeadingAxes(dx, T: T, B: B, features: c.inputSize, toTimeMajor: false) }
         return Gradient(dx: dx, dh0: dh0, dc0: dc0)
     }
     // snippet.end
+
+    /// Inverted-dropout masks for the outputs of every layer but the last: each entry is 0 with
+    /// probability `p`, else `1 / (1 - p)`, so that the expected value is unchanged.
+    public func dropoutMasks(probability p: Double, steps T: Int, batch B: Int, rng: inout SeededRandom) -> [[Double]] {
+        guard p > 0, configuration.layers > 1 else { return [] }
+        let n = T * B * configuration.directions * configuration.hiddenSize, keep = 1 / (1 - p)
+        return (1..<configuration.layers).map { _ in (0..<n).map { _ in rng.uniform() < p ? 0 : keep } }
+    }
 
     /// `a` reversed along its first (time) axis of `T` blocks.
     static func reversed(_ a: [Double], T: Int) -> [Double] {

@@ -62,6 +62,26 @@ import Testing
         }
     }
 
+    @Test(arguments: [RecurrentNetwork.Cell.gru, .lstm]) func dropoutBetweenLayers(cell: RecurrentNetwork.Cell) {
+        // Fixed masks: the same for the analytic gradient and every finite difference.
+        var rng = SeededRandom(seed: 76)
+        let net = RecurrentNetwork("rnn", .init(cell: cell, inputSize: 2, hiddenSize: 3, layers: 3, bidirectional: true), rng: &rng)
+        let T = 4, B = 2
+        let masks = net.dropoutMasks(probability: 0.4, steps: T, batch: B, rng: &rng)
+        #expect(masks.count == 2 && masks.allSatisfy { $0.contains(0) && $0.contains(1 / 0.6) })
+        var x = randomValues(T * B * 2, &rng)
+        let rOut = randomValues(T * B * 6, &rng)
+        func loss() -> Double { CaseModel.dot(net.forward(.dense(x), steps: T, batch: B, dropoutMasks: masks).output, rOut) }
+        net.zeroGrad()
+        let g = net.backward(net.forward(.dense(x), steps: T, batch: B, dropoutMasks: masks), dOutput: rOut, inputGradient: true)
+        for r in GradientCheck.run(net.parameters, loss: loss) {
+            #expect(r.relativeError <= Self.tolerance, "\(cell) dropout \(r.name): \(r.relativeError)")
+        }
+        expectPass(GradientCheck.check(name: "x", analytic: g.dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss), "dropout")
+        // Without masks the output differs: the masks are really applied.
+        #expect(net.forward(.dense(x), steps: T, batch: B).output != net.forward(.dense(x), steps: T, batch: B, dropoutMasks: masks).output)
+    }
+
     @Test func embeddingNetworkLinearCrossEntropy() {
         var rng = SeededRandom(seed: 74)
         let V = 6, E = 3, H = 4, T = 5, B = 2
