@@ -19,7 +19,7 @@ DEBUG   := .build/debug
 .PHONY: help build data reproduce test conformance bless bench format clean
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 build: ## build the library, the chapter executables and the book tool (release)
 	$(SWIFT) build -c release

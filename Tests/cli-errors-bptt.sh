@@ -3,24 +3,8 @@
 # Usage: Tests/cli-errors-bptt.sh <bptt executable> <data directory (unused: the chapter reads none)>
 set -u
 exe=$1
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-expect() {
-  local status=$1 pattern=$2; shift 3
-  local out="$work/out"
-  rm -rf "$out"
-  "$exe" --quiet --quick --output "$out" "$@" >"$work/stdout" 2>"$work/stderr"
-  local got=$?
-  if [ "$got" -ne "$status" ] || ! grep -qE "$pattern" "$work/stderr" || [ -e "$out" ]; then
-    echo "FAIL: $exe $* -> exit $got (wanted $status), stderr:"; sed 's/^/    /' "$work/stderr"
-    [ -e "$out" ] && echo "    and it wrote $out"
-    failures=$((failures + 1))
-  else
-    echo "ok: $* -> exit $got: $(head -1 "$work/stderr")"
-  fi
-}
+mode=--quick
+source "$(dirname "$0")/cli-expect.sh"
 
 # A copy of the committed reference cases with one file replaced by the bytes on stdin.
 cases_with() {
@@ -43,5 +27,4 @@ if [ "$changed" = "$(cat Tests/Fixtures/reference/rnn_tanh_single_step.json)" ];
 fi
 expect 1 "rnn_tanh_single_step.json: differs from PyTorch" -- --fixtures "$(printf '%s\n' "$changed" | cases_with changed rnn_tanh_single_step.json)"
 
-if [ "$failures" -ne 0 ]; then echo "$failures bad-input case(s) failed"; exit 1; fi
-echo "Every bad input was refused with a message and nothing written."
+finish

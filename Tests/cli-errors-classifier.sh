@@ -3,26 +3,7 @@
 # Usage: Tests/cli-errors-classifier.sh <chapter executable> <data directory>
 set -u
 exe=$1 data=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-# expect STATUS PATTERN -- ARGS...: the run exits with STATUS, stderr matches PATTERN, and the
-# output directory is not created.
-expect() {
-  local status=$1 pattern=$2; shift 3
-  local out="$work/out"
-  rm -rf "$out"
-  "$exe" --quiet --output "$out" "$@" >"$work/stdout" 2>"$work/stderr"
-  local got=$?
-  if [ "$got" -ne "$status" ] || ! grep -qE "$pattern" "$work/stderr" || [ -e "$out" ]; then
-    echo "FAIL: $exe $* -> exit $got (wanted $status), stderr:"; sed 's/^/    /' "$work/stderr"
-    [ -e "$out" ] && echo "    and it wrote $out"
-    failures=$((failures + 1))
-  else
-    echo "ok: $* -> exit $got: $(head -1 "$work/stderr")"
-  fi
-}
+source "$(dirname "$0")/cli-expect.sh"
 
 # A copy of the names data whose Greek.txt is replaced by the bytes on stdin.
 names_with_greek() {
@@ -42,5 +23,4 @@ expect 1 "corrupt.*SHA-256" -- --data "$(printf '' | names_with_greek empty)"
 expect 1 "corrupt.*SHA-256" -- --data "$(head -c 100 "$data/names/Greek.txt" | names_with_greek truncated)"
 expect 1 "diverged.*learning-rate" -- --data "$data" --quick --learning-rate 1e6
 
-if [ "$failures" -ne 0 ]; then echo "$failures bad-input case(s) failed"; exit 1; fi
-echo "Every bad input was refused with a message and nothing written."
+finish

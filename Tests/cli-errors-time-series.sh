@@ -3,24 +3,8 @@
 # writes nothing. Usage: Tests/cli-errors-time-series.sh <time-series executable> <data directory>
 set -u
 exe=$1 data=$2
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-failures=0
-
-expect() {
-  local status=$1 pattern=$2; shift 3
-  local out="$work/out"
-  rm -rf "$out"
-  "$exe" --quiet --quick --output "$out" "$@" >"$work/stdout" 2>"$work/stderr"
-  local got=$?
-  if [ "$got" -ne "$status" ] || ! grep -qE "$pattern" "$work/stderr" || [ -e "$out" ]; then
-    echo "FAIL: $exe $* -> exit $got (wanted $status), stderr:"; sed 's/^/    /' "$work/stderr"
-    [ -e "$out" ] && echo "    and it wrote $out"
-    failures=$((failures + 1))
-  else
-    echo "ok: $* -> exit $got: $(head -1 "$work/stderr")"
-  fi
-}
+mode=--quick
+source "$(dirname "$0")/cli-expect.sh"
 
 # A data directory whose airline file is replaced by the bytes on stdin.
 airline_with() {
@@ -37,5 +21,4 @@ expect 1 "missing data file .*make data" -- --data "$work/nowhere"
 expect 1 "corrupt.*SHA-256" -- --data "$(head -c 500 "$data/airline/airline-passengers.csv" | airline_with truncated)"
 expect 1 "diverged.*learning-rate" -- --data "$data" --learning-rate 1e200
 
-if [ "$failures" -ne 0 ]; then echo "$failures bad-input case(s) failed"; exit 1; fi
-echo "Every bad input was refused with a message and nothing written."
+finish
