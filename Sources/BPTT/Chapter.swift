@@ -105,6 +105,8 @@ struct BPTTChapter {
         let biggest = paths[0].max { $0.gradientNorm < $1.gradientNorm }!
         value("wall_start_loss", paths[0][0].loss, digits: 4)
         value("wall_max_gradient_norm", biggest.gradientNorm, digits: 3)
+        let norms = paths[1].map(\.gradientNorm).sorted()
+        value("wall_median_gradient_norm_clipped_run", norms[norms.count / 2], digits: 3)
         value("wall_final_loss_unclipped", paths[0].last!.loss, digits: 4)
         value("wall_final_w_unclipped", paths[0].last!.w, digits: 4)
         value("wall_final_b_unclipped", paths[0].last!.b, digits: 4)

@@ -148,6 +148,16 @@ struct TimeSeriesChapter {
             }
         }
         out.add("search.csv", searchTable)
+        // How long each configuration is best trained, on the validation folds.
+        var bestStops: [Int] = []
+        for (i, _) in candidates.enumerated() {
+            let runs = (0..<folds.count).map { results[6 + i * folds.count + $0] }
+            let scores = stops.map { e in (0..<config.seeds).map { s in f.rmse(runs.flatMap { $0[s].checkpoints[e]! }, months: validationMonths) }.reduce(0, +) }
+            bestStops.append(stops[scores.indices.min { scores[$0] < scores[$1] }!])
+        }
+        summary.append(("search_configurations", Double(candidates.count)))
+        summary.append(("search_best_at_most_100_epochs", Double(bestStops.filter { $0 <= 100 }.count)))
+        summary.append(("search_best_at_least_400_epochs", Double(bestStops.filter { $0 >= 400 }.count)))
         let chosen = best!.0, chosenEpochs = best!.1
         log("Chosen on the validation tail: \(Self.cellName(chosen.cell)), window \(chosen.window), hidden \(chosen.hidden), \(chosenEpochs) epochs.")
 
