@@ -129,13 +129,32 @@ public enum MatrixProduct {
         DispatchQueue.concurrentPerform(iterations: parts) { p in body((m * p / parts)..<(m * (p + 1) / parts)) }
     }
 
+    /// Rows of `B` per pass of `kernelRowsOfB`, and rows of `B` per pass of `dotProducts`: small
+    /// enough that the block of `B` stays in cache while every row of `A` goes past it.
+    static let kBlock = 256, nBlock = 128
+
+    /// `kernelRowsOfB` over `k` in blocks of `kBlock`. `C` is loaded, added to and stored once per
+    /// block; a stored `Double` is reloaded exactly, so each element still sums over ascending `k`
+    /// with the same bits.
+    @inline(__always)
+    static func blockedRowsOfB(
+        m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        var k0 = 0
+        repeat {
+            let kc = min(kBlock, k - k0)
+            kernelRowsOfB(m: m, n: n, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb, ldb: ldb, c: c, ldc: ldc)
+            k0 += kc
+        } while k0 < k
+    }
+
     /// `C[M,N] += A[M,K] · B[K,N]`.
     public static func addProduct(
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         splitRows(m: m, work: m * n * k) { r in
-            kernelRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, aRow: lda, aCol: 1, b: b, ldb: ldb,
-                          c: c + r.lowerBound * ldc, ldc: ldc)
+            blockedRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, aRow: lda, aCol: 1, b: b, ldb: ldb,
+                           c: c + r.lowerBound * ldc, ldc: ldc)
         }
     }
 
@@ -144,8 +163,8 @@ public enum MatrixProduct {
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         splitRows(m: m, work: m * n * k) { r in
-            kernelRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound, aRow: 1, aCol: lda, b: b, ldb: ldb,
-                          c: c + r.lowerBound * ldc, ldc: ldc)
+            blockedRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound, aRow: 1, aCol: lda, b: b, ldb: ldb,
+                           c: c + r.lowerBound * ldc, ldc: ldc)
         }
     }
 
@@ -157,7 +176,14 @@ public enum MatrixProduct {
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         splitRows(m: m, work: m * n * k) { r in
-            dotProducts(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb, c: c + r.lowerBound * ldc, ldc: ldc)
+            // rows of B in blocks of nBlock, each met by every row of A while it is in cache
+            var j0 = 0
+            repeat {
+                let nc = min(nBlock, n - j0)
+                dotProducts(m: r.count, n: nc, k: k, a: a + r.lowerBound * lda, lda: lda, b: b + j0 * ldb, ldb: ldb,
+                            c: c + r.lowerBound * ldc + j0, ldc: ldc)
+                j0 += nc
+            } while j0 < n
         }
     }
 

@@ -28,6 +28,26 @@ import Testing
         }
     }
 
+    /// Blocking over `k` (nn, tn) and over the rows of `B` (nt) keeps every element's bits.
+    @Test func blockedProductsKeepTheirBits() {
+        let (m, n, k) = (9, 2 * MatrixProduct.nBlock + 37, 2 * MatrixProduct.kBlock + 45)
+        var rng = SeededRandom(seed: 98)
+        let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), bt = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
+        let saved = MatrixProduct.maxThreads
+        MatrixProduct.maxThreads = 1
+        defer { MatrixProduct.maxThreads = saved }
+        var nn = c, tn = c, nt = c, whole = c
+        MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
+        #expect(nn == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
+        MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+        #expect(tn == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
+        MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+        a.withUnsafeBufferPointer { ap in bt.withUnsafeBufferPointer { bp in whole.withUnsafeMutableBufferPointer { cp in
+            MatrixProduct.dotProducts(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, c: cp.baseAddress!, ldc: n)
+        } } }
+        #expect(nt == whole)
+    }
+
     /// Large products run on several threads; every form gives the same bits as on one.
     @Test func threadedProductsEqualSingleThreadedBitForBit() {
         let (m, n, k) = (203, 130, 171)           // m·n·k above the threading threshold, odd sizes
