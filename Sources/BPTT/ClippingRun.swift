@@ -30,13 +30,11 @@ struct ClippingRun {
             for t in 0..<steps { for b in 0..<batch { y[b] += x[t * batch + b] / Double(steps) } }
             parameters.forEach { $0.zeroGrad() }
             let trace = net.forward(.dense(x), steps: steps, batch: batch)
-            let last = Array(trace.output[((steps - 1) * batch * hidden)...])
+            let last = net.lastStep(of: trace)
             let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: batch), target: y)
             guard loss.isFinite else { records.append(Record(loss: loss, gradientNorm: .nan)); break }
             let dLast = head.backward(dPrediction, input: last, batch: batch)
-            var dOutput = [Double](repeating: 0, count: trace.output.count)
-            for i in 0..<dLast.count { dOutput[(steps - 1) * batch * hidden + i] = dLast[i] }
-            _ = net.backward(trace, dOutput: dOutput)
+            _ = net.backward(trace, dOutput: net.outputGradient(lastStep: dLast, of: trace))
             // snippet.clip-step
             let outcome = GradientClipping.clipGlobalNorm(parameters, maxNorm: clip ? threshold : .infinity)
             sgd.step(parameters)

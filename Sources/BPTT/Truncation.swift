@@ -20,22 +20,14 @@ struct Truncation {
     /// returns the loss and `∂L/∂output` of the chunk.
     func chunkLoss(_ head: Linear, output: [Double], bits: [Int], range: Range<Int>, delay d: Int, batch B: Int)
         -> (loss: Double, dOutput: [Double], count: Int) {
-        let logits = head.forward(output, batch: range.count * B)
-        let logp = SoftmaxCrossEntropy.logSoftmax(logits, classes: 2)
         var rows: [Int] = [], targets: [Int] = []
         for (i, t) in range.enumerated() where t >= d {
             for b in 0..<B { rows.append(i * B + b); targets.append(bits[(t - d) * B + b]) }
         }
-        var dOutput = [Double](repeating: 0, count: output.count)
-        guard !rows.isEmpty else { return (0, dOutput, 0) }
-        let picked = rows.flatMap { logp[($0 * 2)..<($0 * 2 + 2)] }
-        let (loss, dPicked) = SoftmaxCrossEntropy.loss(logProbabilities: picked, targets: targets, classes: 2)
-        var dLogits = [Double](repeating: 0, count: logits.count)
-        for (n, r) in rows.enumerated() { dLogits[r * 2] = dPicked[n * 2]; dLogits[r * 2 + 1] = dPicked[n * 2 + 1] }
-        let dx = head.backward(dLogits, input: output, batch: range.count * B)
-        for i in 0..<dx.count { dOutput[i] = dx[i] }
-
-        return (loss, dOutput, rows.count)
+        guard !rows.isEmpty else { return (0, [], 0) }
+        let logits = head.forward(output, batch: range.count * B)
+        let (loss, dLogits) = SoftmaxCrossEntropy.loss(logits: logits, rows: rows, targets: targets, classes: 2)
+        return (loss, head.backward(dLogits, input: output, batch: range.count * B), rows.count)
     }
 
     /// Trains with the gradient cut every `k` steps and returns the held-out accuracy at `t ≥ d`.

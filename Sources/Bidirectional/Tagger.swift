@@ -28,12 +28,8 @@ final class Tagger {
         parameters.forEach { $0.zeroGrad() }
         let trace = net.forward(.symbols(symbols), steps: T, batch: B)
         let logits = head.forward(trace.output, batch: T * B)
-        var picked = [Double](repeating: 0, count: rows.count * C)
-        for (n, r) in rows.enumerated() { for c in 0..<C { picked[n * C + c] = logits[r * C + c] } }
-        let (loss, dPicked) = SoftmaxCrossEntropy.loss(
-            logProbabilities: SoftmaxCrossEntropy.logSoftmax(picked, classes: C), targets: targets, classes: C)
-        var dLogits = [Double](repeating: 0, count: logits.count)       // rows without a target get no gradient
-        for (n, r) in rows.enumerated() { for c in 0..<C { dLogits[r * C + c] = dPicked[n * C + c] } }
+        // rows without a target get no gradient
+        let (loss, dLogits) = SoftmaxCrossEntropy.loss(logits: logits, rows: rows, targets: targets, classes: C)
         let dOutput = head.backward(dLogits, input: trace.output, batch: T * B)
         _ = net.backward(trace, dOutput: dOutput)
         optimizer.step(parameters)

@@ -98,14 +98,21 @@ struct TimeSeriesChapter {
 
         let testIndex = test.map { $0 - 4 }    // positions of the test months among `predicted`
         var notebookTable = CSVTable(["model", "scaler", "test_rmse_seed_\(config.seed)", "test_rmse_mean", "test_rmse_std"])
-        for (name, runs, scaler) in zip3(cells.map(Self.cellName), notebookRuns, "all months") + zip3(cells.map(Self.cellName), honestRuns, "training months") {
-            let rmses = runs.map { r in scaler == "all months" ? f.rmse(testIndex.map { r.predictions[$0] }, months: test) : f.rmse(r.predictions, months: test) }
-            let (m, s) = Self.meanAndStd(rmses)
-            notebookTable.append([name, scaler, Format.fixed(rmses[0], decimals: 1), Format.fixed(m, decimals: 1), Format.fixed(s, decimals: 1)])
-            let key = "\(name.lowercased())_\(scaler == "all months" ? "notebook" : "train_scaler")"
-            summary.append(("test_rmse_\(key)_mean", m))
-            summary.append(("test_rmse_\(key)_std", s))
-            if name == "LSTM" && scaler == "all months" { summary.insert(("test_rmse_lstm_seed_recipe", rmses[0]), at: 0) }
+        // The notebook's runs predict every month from 4 on; the others only the test months.
+        let runSets: [(runs: [[Run]], scaler: String, key: String, testPredictions: (Run) -> [Double])] = [
+            (notebookRuns, "all months", "notebook", { r in testIndex.map { r.predictions[$0] } }),
+            (honestRuns, "training months", "train_scaler", { $0.predictions }),
+        ]
+        for set in runSets {
+            for (cell, runs) in zip(cells, set.runs) {
+                let name = Self.cellName(cell)
+                let rmses = runs.map { f.rmse(set.testPredictions($0), months: test) }
+                let (m, s) = Self.meanAndStd(rmses)
+                notebookTable.append([name, set.scaler, Format.fixed(rmses[0], decimals: 1), Format.fixed(m, decimals: 1), Format.fixed(s, decimals: 1)])
+                summary.append(("test_rmse_\(name.lowercased())_\(set.key)_mean", m))
+                summary.append(("test_rmse_\(name.lowercased())_\(set.key)_std", s))
+                if cell == .lstm && set.key == "notebook" { summary.insert(("test_rmse_lstm_seed_recipe", rmses[0]), at: 0) }
+            }
         }
         out.add("notebook.csv", notebookTable)
 
@@ -134,9 +141,11 @@ struct TimeSeriesChapter {
         // The search.
         var searchTable = CSVTable(["cell", "window", "hidden", "epochs", "validation_rmse_mean", "validation_rmse_std"])
         var best: (Candidate, Int, Double)? = nil
+        var bestStops: [Int] = []           // how long each configuration is best trained
         let folds = Forecasting.validationFolds, validationMonths = folds.flatMap { $0 }
         for (i, c) in candidates.enumerated() {
             let runs = (0..<folds.count).map { results[6 + i * folds.count + $0] }
+            var own: (epochs: Int, rmse: Double)? = nil
             for e in stops {
                 // per seed: the RMSE over every validation month of every fold
                 let rmses = (0..<config.seeds).map { s in
@@ -145,16 +154,11 @@ struct TimeSeriesChapter {
                 let (m, s) = Self.meanAndStd(rmses)
                 searchTable.append([Self.cellName(c.cell), "\(c.window)", "\(c.hidden)", "\(e)", Format.fixed(m, decimals: 2), Format.fixed(s, decimals: 2)])
                 if best == nil || m < best!.2 { best = (c, e, m) }
+                if own == nil || m < own!.rmse { own = (e, m) }
             }
+            bestStops.append(own!.epochs)
         }
         out.add("search.csv", searchTable)
-        // How long each configuration is best trained, on the validation folds.
-        var bestStops: [Int] = []
-        for (i, _) in candidates.enumerated() {
-            let runs = (0..<folds.count).map { results[6 + i * folds.count + $0] }
-            let scores = stops.map { e in (0..<config.seeds).map { s in f.rmse(runs.flatMap { $0[s].checkpoints[e]! }, months: validationMonths) }.reduce(0, +) }
-            bestStops.append(stops[scores.indices.min { scores[$0] < scores[$1] }!])
-        }
         summary.append(("search_configurations", Double(candidates.count)))
         summary.append(("search_best_at_most_100_epochs", Double(bestStops.filter { $0 <= 100 }.count)))
         summary.append(("search_best_at_least_400_epochs", Double(bestStops.filter { $0 >= 400 }.count)))
@@ -206,6 +210,3 @@ struct TimeSeriesChapter {
         return out
     }
 }
-
-/// `[(a, b, c)]` for two sequences and one constant.
-func zip3<A, B, C>(_ a: [A], _ b: [B], _ c: C) -> [(A, B, C)] { zip(a, b).map { ($0.0, $0.1, c) } }

@@ -14,11 +14,8 @@ final class WindowRegressor {
 
     /// The last state of every window, `[N, H]`, and the trace for the backward pass.
     private func lastStates(_ x: [[Double]]) -> (RecurrentNetwork.Trace, [Double]) {
-        let N = x.count, L = x[0].count, H = net.configuration.hiddenSize
-        let trace = net.forward(.dense(x.flatMap { $0 }), steps: L, batch: N)
-        var last = [Double](repeating: 0, count: N * H)
-        for n in 0..<N { for j in 0..<H { last[n * H + j] = trace.output[(n * L + L - 1) * H + j] } }
-        return (trace, last)
+        let trace = net.forward(.dense(x.flatMap { $0 }), steps: x[0].count, batch: x.count)
+        return (trace, net.lastStep(of: trace))
     }
 
     func predict(_ x: [[Double]]) -> [Double] {
@@ -29,13 +26,12 @@ final class WindowRegressor {
     /// One full-batch epoch: forward over every window, MSE, backward, one Adam step. Returns
     /// the loss before the step.
     func epoch(_ x: [[Double]], _ y: [Double], optimizer: inout Adam) -> Double {
-        let N = x.count, L = x[0].count, H = net.configuration.hiddenSize
+        let N = x.count
         parameters.forEach { $0.zeroGrad() }
         let (trace, last) = lastStates(x)
         let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: N), target: y)
         let dLast = head.backward(dPrediction, input: last, batch: N)      // through the head
-        var dOutput = [Double](repeating: 0, count: trace.output.count)   // only the last step is read
-        for n in 0..<N { for j in 0..<H { dOutput[(n * L + L - 1) * H + j] = dLast[n * H + j] } }
+        let dOutput = net.outputGradient(lastStep: dLast, of: trace)     // only the last step is read
         _ = net.backward(trace, dOutput: dOutput)                         // through time
         optimizer.step(parameters)
         return loss

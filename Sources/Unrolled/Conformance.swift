@@ -376,18 +376,13 @@ final class CaseModel: Module {
         let y = try f.tensor(["inputs", "y"], shape: [B, fc.outputSize]).data
         let (h0, c0) = try initialStates(f, net, batch: B)
         let (outShape, stateShape) = outputShapes(net, T: T, B: B)
-        // where output[t = T-1, b] starts, in the output's layout
-        func lastStep(_ b: Int) -> Int { c.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * B + b) * DH }
         return {
             let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0)
-            var last = [Double](repeating: 0, count: B * DH)
-            for b in 0..<B { for j in 0..<DH { last[b * DH + j] = trace.output[lastStep(b) + j] } }
+            let last = net.lastStep(of: trace)
             let prediction = fc.forward(last, batch: B)
             let (loss, dPrediction) = MeanSquaredError.loss(prediction: prediction, target: y)
             let dLast = fc.backward(dPrediction, input: last, batch: B)
-            var dOutput = [Double](repeating: 0, count: trace.output.count)
-            for b in 0..<B { for j in 0..<DH { dOutput[lastStep(b) + j] = dLast[b * DH + j] } }
-            let g = net.backward(trace, dOutput: dOutput, inputGradient: true)
+            let g = net.backward(trace, dOutput: net.outputGradient(lastStep: dLast, of: trace), inputGradient: true)
             var e = Evaluation(
                 forward: [("output", outShape, trace.output), ("h_n", stateShape, trace.hN), ("prediction", [B, fc.outputSize], prediction)],
                 loss: loss,

@@ -11,10 +11,9 @@ public enum NetworkGradientCheck {
         func random(_ n: Int) -> [Double] { (0..<n).map { _ in rng.uniform(-1, 1) } }
         var x = random(T * B * c.inputSize), h0 = random(S), c0 = random(S)
         let rOut = random(T * B * c.directions * c.hiddenSize), rH = random(S), rC = random(S)
-        func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         func loss() -> Double {
             let tr = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: lstm ? c0 : nil)
-            return dot(tr.output, rOut) + dot(tr.hN, rH) + (lstm ? dot(tr.cN, rC) : 0)
+            return CaseModel.dot(tr.output, rOut) + CaseModel.dot(tr.hN, rH) + (lstm ? CaseModel.dot(tr.cN, rC) : 0)
         }
         net.zeroGrad()
         let g = net.backward(net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: lstm ? c0 : nil),
@@ -26,5 +25,50 @@ public enum NetworkGradientCheck {
             results.append(GradientCheck.check(name: "c0", analytic: g.dc0, get: { c0[$0] }, set: { c0[$0] = $1 }, loss: loss))
         }
         return results
+    }
+
+    /// Embedding → GRU → Linear under mean cross-entropy at every step, and an LSTM → Linear on
+    /// the last step under mean squared error: every parameter of each model.
+    public static func models(seed: UInt64) -> [(label: String, results: [GradientCheck.Result])] {
+        var rng = SeededRandom(seed: seed)
+        let V = 6, E = 3, H = 4, T = 5, B = 2
+        let embedding = Embedding("embedding", count: V, dimension: E, rng: &rng)
+        let gru = RecurrentNetwork("rnn", .init(cell: .gru, inputSize: E, hiddenSize: H), rng: &rng)
+        let fc = Linear("fc", inputSize: H, outputSize: V, rng: &rng)
+        let ids = (0..<(T * B)).map { _ in rng.int(below: V) }, targets = (0..<(T * B)).map { _ in rng.int(below: V) }
+        func crossEntropy(backward: Bool) -> Double {
+            let trace = gru.forward(.dense(embedding.forward(ids)), steps: T, batch: B)
+            let logits = fc.forward(trace.output, batch: T * B)
+            let (loss, dLogits) = SoftmaxCrossEntropy.loss(
+                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: targets, classes: V)
+            if backward {
+                let dOutput = fc.backward(dLogits, input: trace.output, batch: T * B)
+                embedding.backward(gru.backward(trace, dOutput: dOutput, inputGradient: true).dx, ids: ids)
+            }
+            return loss
+        }
+        let first = embedding.parameters + gru.parameters + fc.parameters
+        first.forEach { $0.zeroGrad() }
+        _ = crossEntropy(backward: true)
+        let firstResults = GradientCheck.run(first) { crossEntropy(backward: false) }
+
+        let lstm = RecurrentNetwork("rnn", .init(cell: .lstm, inputSize: 1, hiddenSize: 3, batchFirst: true), rng: &rng)
+        let head = Linear("fc", inputSize: 3, outputSize: 1, rng: &rng)
+        let x = (0..<(B * T)).map { _ in rng.uniform(0, 1) }, y = (0..<B).map { _ in rng.uniform(0, 1) }
+        func squaredError(backward: Bool) -> Double {
+            let trace = lstm.forward(.dense(x), steps: T, batch: B)
+            let last = lstm.lastStep(of: trace)
+            let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: B), target: y)
+            if backward {
+                let dLast = head.backward(dPrediction, input: last, batch: B)
+                _ = lstm.backward(trace, dOutput: lstm.outputGradient(lastStep: dLast, of: trace))
+            }
+            return loss
+        }
+        let second = lstm.parameters + head.parameters
+        second.forEach { $0.zeroGrad() }
+        _ = squaredError(backward: true)
+        return [("Embedding → GRU → Linear, cross-entropy", firstResults),
+                ("LSTM → Linear on the last step, MSE", GradientCheck.run(second) { squaredError(backward: false) })]
     }
 }

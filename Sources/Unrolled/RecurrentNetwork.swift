@@ -178,6 +178,29 @@ public final class RecurrentNetwork: Module {
     }
     // snippet.end
 
+    /// Where `output[t = T-1, b]` starts, in the output's layout.
+    private func lastStepOffset(_ b: Int, _ trace: Trace) -> Int {
+        let T = trace.steps, DH = configuration.directions * configuration.hiddenSize
+        return configuration.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * trace.batch + b) * DH
+    }
+
+    /// The output at the last step, `[B, D·H]`: what a head on the last step reads.
+    public func lastStep(of trace: Trace) -> [Double] {
+        let DH = configuration.directions * configuration.hiddenSize
+        var last = [Double](repeating: 0, count: trace.batch * DH)
+        for b in 0..<trace.batch { for j in 0..<DH { last[b * DH + j] = trace.output[lastStepOffset(b, trace) + j] } }
+        return last
+    }
+
+    /// The backward pass of `lastStep(of:)`: `∂L/∂output` with `dLast [B, D·H]` at the last step
+    /// and zeros at every other step.
+    public func outputGradient(lastStep dLast: [Double], of trace: Trace) -> [Double] {
+        let DH = configuration.directions * configuration.hiddenSize
+        var dOutput = [Double](repeating: 0, count: trace.output.count)
+        for b in 0..<trace.batch { for j in 0..<DH { dOutput[lastStepOffset(b, trace) + j] = dLast[b * DH + j] } }
+        return dOutput
+    }
+
     /// Inverted-dropout masks for the outputs of every layer but the last: each entry is 0 with
     /// probability `p`, else `1 / (1 - p)`, so that the expected value is unchanged.
     public func dropoutMasks(probability p: Double, steps T: Int, batch B: Int, rng: inout SeededRandom) -> [[Double]] {

@@ -44,4 +44,16 @@ public enum SoftmaxCrossEntropy {
         return (total / weightSum, dz)
     }
     // snippet.end
+
+    /// The mean cross-entropy over the listed rows of `logits [N, C]` only, each with its target
+    /// (steps that have an answer, say); the other rows get no gradient. Returns the loss and
+    /// `∂L/∂logits [N, C]`.
+    public static func loss(logits: [Double], rows: [Int], targets: [Int], classes C: Int) -> (loss: Double, dLogits: [Double]) {
+        var picked = [Double](repeating: 0, count: rows.count * C)
+        for (n, r) in rows.enumerated() { for c in 0..<C { picked[n * C + c] = logits[r * C + c] } }
+        let (loss, dPicked) = loss(logProbabilities: logSoftmax(picked, classes: C), targets: targets, classes: C)
+        var dLogits = [Double](repeating: 0, count: logits.count)
+        for (n, r) in rows.enumerated() { for c in 0..<C { dLogits[r * C + c] = dPicked[n * C + c] } }
+        return (loss, dLogits)
+    }
 }

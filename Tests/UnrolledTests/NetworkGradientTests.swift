@@ -40,26 +40,16 @@ import Testing
     }
 
     @Test(arguments: networks) func network(_ configuration: RecurrentNetwork.Configuration) {
-        var rng = SeededRandom(seed: 73)
-        let net = RecurrentNetwork("rnn", configuration, rng: &rng)
-        let c = configuration, T = 4, B = 3, S = c.layers * c.directions * B * c.hiddenSize
-        var x = randomValues(T * B * c.inputSize, &rng), h0 = randomValues(S, &rng), c0 = randomValues(S, &rng)
-        let rOut = randomValues(T * B * c.directions * c.hiddenSize, &rng), rH = randomValues(S, &rng), rC = randomValues(S, &rng)
-        let lstm = c.cell == .lstm
-        func loss() -> Double {
-            let tr = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: lstm ? c0 : nil)
-            return CaseModel.dot(tr.output, rOut) + CaseModel.dot(tr.hN, rH) + (lstm ? CaseModel.dot(tr.cN, rC) : 0)
-        }
-        net.zeroGrad()
-        let g = net.backward(net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: lstm ? c0 : nil),
-                             dOutput: rOut, dhN: rH, dcN: lstm ? rC : nil, inputGradient: true)
+        // Every parameter, then x, h0 (and c0): the same check the chapters' tables print.
+        let c = configuration
+        let results = NetworkGradientCheck.run(configuration, steps: 4, batch: 3, seed: 73)
         let what = "\(c.cell) L=\(c.layers) D=\(c.directions) batchFirst=\(c.batchFirst) bias=\(c.bias)"
-        for r in GradientCheck.run(net.parameters, loss: loss) { expectPass(r, what) }
-        expectPass(GradientCheck.check(name: "x", analytic: g.dx, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss), what)
-        expectPass(GradientCheck.check(name: "h0", analytic: g.dh0, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss), what)
-        if lstm {
-            expectPass(GradientCheck.check(name: "c0", analytic: g.dc0, get: { c0[$0] }, set: { c0[$0] = $1 }, loss: loss), what)
-        }
+        let inputs = c.cell == .lstm ? ["x", "h0", "c0"] : ["x", "h0"]
+        #expect(Array(results.suffix(inputs.count).map(\.name)) == inputs, "\(what): inputs checked")
+        var rng = SeededRandom(seed: 0)
+        let parameters = RecurrentNetwork("rnn", configuration, rng: &rng).parameters.count
+        #expect(results.count == parameters + inputs.count, "\(what): every parameter checked")
+        for r in results { expectPass(r, what) }
     }
 
     @Test(arguments: [RecurrentNetwork.Cell.gru, .lstm]) func dropoutBetweenLayers(cell: RecurrentNetwork.Cell) {
@@ -82,52 +72,14 @@ import Testing
         #expect(net.forward(.dense(x), steps: T, batch: B).output != net.forward(.dense(x), steps: T, batch: B, dropoutMasks: masks).output)
     }
 
-    @Test func embeddingNetworkLinearCrossEntropy() {
-        var rng = SeededRandom(seed: 74)
-        let V = 6, E = 3, H = 4, T = 5, B = 2
-        let embedding = Embedding("embedding", count: V, dimension: E, rng: &rng)
-        let net = RecurrentNetwork("rnn", .init(cell: .gru, inputSize: E, hiddenSize: H), rng: &rng)
-        let fc = Linear("fc", inputSize: H, outputSize: V, rng: &rng)
-        let ids = (0..<(T * B)).map { _ in rng.int(below: V) }, targets = (0..<(T * B)).map { _ in rng.int(below: V) }
-        let parameters = embedding.parameters + net.parameters + fc.parameters
-        func lossAndGradient(backward: Bool) -> Double {
-            let trace = net.forward(.dense(embedding.forward(ids)), steps: T, batch: B)
-            let logits = fc.forward(trace.output, batch: T * B)
-            let (loss, dLogits) = SoftmaxCrossEntropy.loss(
-                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: targets, classes: V)
-            if backward {
-                let dOutput = fc.backward(dLogits, input: trace.output, batch: T * B)
-                embedding.backward(net.backward(trace, dOutput: dOutput, inputGradient: true).dx, ids: ids)
-            }
-            return loss
+    @Test func embeddingModelAndLastStepRegression() {
+        // Embedding → GRU → Linear with cross-entropy, and LSTM → Linear on the last step with MSE.
+        let models = NetworkGradientCheck.models(seed: 74)
+        #expect(models.count == 2)
+        for (label, results) in models {
+            #expect(!results.isEmpty)
+            for r in results { expectPass(r, label) }
         }
-        for p in parameters { p.zeroGrad() }
-        _ = lossAndGradient(backward: true)
-        for r in GradientCheck.run(parameters, loss: { lossAndGradient(backward: false) }) { expectPass(r, "embedding model") }
-    }
-
-    @Test func meanSquaredErrorOfTheLastStep() {
-        var rng = SeededRandom(seed: 75)
-        let net = RecurrentNetwork("rnn", .init(cell: .lstm, inputSize: 1, hiddenSize: 3, batchFirst: true), rng: &rng)
-        let fc = Linear("fc", inputSize: 3, outputSize: 1, rng: &rng)
-        let T = 4, B = 3, x = randomValues(B * T, &rng), y = randomValues(B, &rng)
-        func lossAndGradient(backward: Bool) -> Double {
-            let trace = net.forward(.dense(x), steps: T, batch: B)
-            var last = [Double](repeating: 0, count: B * 3)
-            for b in 0..<B { for j in 0..<3 { last[b * 3 + j] = trace.output[(b * T + T - 1) * 3 + j] } }
-            let (loss, dPrediction) = MeanSquaredError.loss(prediction: fc.forward(last, batch: B), target: y)
-            if backward {
-                let dLast = fc.backward(dPrediction, input: last, batch: B)
-                var dOutput = [Double](repeating: 0, count: trace.output.count)
-                for b in 0..<B { for j in 0..<3 { dOutput[(b * T + T - 1) * 3 + j] = dLast[b * 3 + j] } }
-                _ = net.backward(trace, dOutput: dOutput)
-            }
-            return loss
-        }
-        let parameters = net.parameters + fc.parameters
-        for p in parameters { p.zeroGrad() }
-        _ = lossAndGradient(backward: true)
-        for r in GradientCheck.run(parameters, loss: { lossAndGradient(backward: false) }) { expectPass(r, "MSE model") }
     }
 
     @Test func clippingKeepsTheDirectionAndCapsTheNorm() {
