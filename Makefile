@@ -10,7 +10,7 @@ FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
-CHAPTERS := classifier time-series bptt bidirectional
+CHAPTERS := classifier char-model time-series bptt bidirectional
 
 RELEASE := .build/release
 DEBUG   := .build/debug
@@ -66,6 +66,7 @@ conformance: ## run every PyTorch reference case in $(FIXTURES); fail beyond 1e-
 
 bench: build ## time the tutorial's loop, the notebook's LSTM and each layer's forward + backward against PyTorch
 	$(RELEASE)/classifier --data $(DATA) --bench
+	$(RELEASE)/char-model --data $(DATA) --bench
 	$(RELEASE)/time-series --data $(DATA) --bench
 	$(RELEASE)/bptt --bench
 	$(RELEASE)/bidirectional --bench

@@ -9,6 +9,8 @@ let package = Package(
         .library(name: "Unrolled", targets: ["Unrolled"]),
         .library(name: "Plot", targets: ["Plot"]),
         .executable(name: "classifier", targets: ["Classifier"]),
+        .executable(name: "char-model", targets: ["CharModel"]),
+        .executable(name: "word-model", targets: ["WordModel"]),
         .executable(name: "time-series", targets: ["TimeSeries"]),
         .executable(name: "bptt", targets: ["BPTT"]),
         .executable(name: "bidirectional", targets: ["Bidirectional"]),
@@ -23,6 +25,8 @@ let package = Package(
 
         // MARK: - One thin executable per chapter.
         .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Plot"]),
+        .executableTarget(name: "CharModel", dependencies: ["Unrolled", "Plot"]),
+        .executableTarget(name: "WordModel", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Plot"]),
         .executableTarget(name: "Bidirectional", dependencies: ["Unrolled", "Plot"]),

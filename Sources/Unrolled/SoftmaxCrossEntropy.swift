@@ -57,3 +57,29 @@ public enum SoftmaxCrossEntropy {
         return (loss, dLogits)
     }
 }
+
+extension SoftmaxCrossEntropy {
+    /// The mean cross-entropy of rows of logits `z [N, C]` against `targets`, computed in place:
+    /// on return `z` holds `∂L/∂z = (softmax(z_n) - onehot(y_n)) / N`. One exponential per entry
+    /// (the unfused pair `logSoftmax` + `loss` takes two), which matters when `C` is a vocabulary
+    /// of thousands of words.
+    public static func meanLoss(_ z: inout [Double], targets: [Int], classes C: Int) -> Double {
+        let N = targets.count
+        var total = 0.0
+        z.withUnsafeMutableBufferPointer { z in
+            for n in 0..<N {
+                let row = z.baseAddress! + n * C
+                var m = -Double.infinity
+                for c in 0..<C { m = max(m, row[c]) }
+                let y = targets[n], zy = row[y] - m
+                var s = 0.0
+                for c in 0..<C { let e = exp(row[c] - m); row[c] = e; s += e }
+                total += log(s) - zy                   // -log p_y = log Σ exp(z - m) - (z_y - m)
+                let scale = 1 / (s * Double(N))
+                for c in 0..<C { row[c] *= scale }     // through log-softmax: softmax / N ...
+                row[y] -= 1 / Double(N)                // ... minus the one-hot target / N
+            }
+        }
+        return total / Double(N)
+    }
+}

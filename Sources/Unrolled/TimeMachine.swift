@@ -8,11 +8,14 @@ public struct TimeMachineText {
     public static let alphabet: [Character] = Array("abcdefghijklmnopqrstuvwxyz ")
     /// The preprocessed text as symbol indices.
     public let symbols: [Int]
+    /// The file as it is, every character kept (min-char-rnn reads this).
+    public let raw: String
 
     public init(dataDirectory: URL) throws {
         let data = try Dataset.timeMachine.read("timemachine.txt", from: dataDirectory)
         guard let text = String(data: data, encoding: .utf8) else { throw UnrolledError("timemachine.txt is not UTF-8") }
         symbols = Self.preprocess(text)
+        raw = text
     }
 
     // snippet.d2l-preprocess

@@ -1,0 +1,46 @@
+import Foundation
+import Unrolled
+
+let command = ChapterCommand(
+    name: "word-model", slug: "word-model",
+    summary: "Chapter 3: a word-level language model: embeddings, Adam, clipping, top-k sampling, and an honest validation.",
+    options: [.init("--seed", "n", "seed of every random choice", default: "1")],
+    flags: [("--bench", "time training steps of the lab's recipe and write nothing")])
+
+command.main { options in
+    let log = Log(quiet: options.quiet)
+    let s = try options.int("--seed")
+    guard s >= 0 else { throw ChapterCommand.UsageError("--seed must be non-negative") }
+    let text = try TimeMachineText(dataDirectory: options.dataDirectory)
+    let corpus = Corpus(raw: text.raw)
+    if options.has("--bench") {
+        benchmark(corpus)
+        return
+    }
+    let outputs = try WordModelChapter(seed: UInt64(s), quick: options.quick, corpus: corpus, log: log).run()
+    try outputs.write(to: options.outputDirectory)
+    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+}
+
+/// `make bench`: training steps of the lab's recipe (16 × 20 words, Embedding 64, RNN 64, full
+/// vocabulary), median of five runs of 20 steps.
+func benchmark(_ corpus: Corpus) {
+    let r = WordRecipe(name: "bench")
+    let (trainWords, _) = corpus.split(0.9)
+    let vocabulary = Vocabulary(trainWords)
+    let batches = Batches(vocabulary.ids(trainWords).compactMap { $0 }, rows: r.rows, steps: r.steps)
+    var rng = SeededRandom(seed: 1)
+    let model = WordModel(cell: .rnnTanh, vocabulary: vocabulary.count, embedding: r.embedding, hidden: r.hidden, rng: &rng)
+    var adam = Adam(learningRate: r.learningRate)
+    var state = WordModel.State()
+    let n = 20
+    let times = (0..<5).map { _ -> Double in
+        let clock = Stopwatch()
+        for k in 0..<n {
+            let (x, y, T) = batches.batch(k)
+            _ = model.step(x, y, steps: T, batch: r.rows, state: &state, clip: r.clip, optimizer: &adam)
+        }
+        return clock.seconds / Double(n)
+    }.sorted()
+    print("word-model,\(n),\(Format.fixed(times[2] * Double(n), decimals: 4)),\(Format.fixed(times[2] * 1000, decimals: 3))")
+}
