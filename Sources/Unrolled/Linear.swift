@@ -57,7 +57,12 @@ public final class Linear: Module {
         }
         // through the bias broadcast over the batch: db += Σ_b dy[b]
         if let bias {
-            for b in 0..<batch { for o in 0..<outputSize { bias.grad[o] += dy[b * outputSize + o] } }
+            let O = outputSize
+            dy.withUnsafeBufferPointer { dy in
+                bias.grad.withUnsafeMutableBufferPointer { g in
+                    for b in 0..<batch { for o in 0..<O { g[o] += dy[b * O + o] } }
+                }
+            }
         }
         // through the product x·Wᵀ, for x: dx[B, I] = dy[B, O] · W[O, I]
         var dx = [Double](repeating: 0, count: batch * inputSize)

@@ -21,9 +21,13 @@ import Testing
     /// The counts behind the estimate, on a text small enough to do by hand: "a b a b a c".
     @Test func nGramMatchesHandCounts() {
         let model = NGramModel(order: 2, vocabulary: 3, training: [0, 1, 0, 1, 0, 2])
-        // bigram: c(a b) = 2, c(a •) = 3, N1+(a •) = 2, D_2 = n1/(n1 + 2 n2) with n1 = 2 (b a, a c), n2 = 2 (a b, b a)...
+        // bigrams: c(a b) = 2, c(b a) = 2, c(a c) = 1, so D_2 = n1 / (n1 + 2 n2) = 1 / 5;
+        // c(a •) = 3 with N1+(a •) = 2 followers
         let D2 = model.discounts[1], D1 = model.discounts[0]
-        // continuation unigrams: N1+(• a) = 1 (b), N1+(• b) = 1 (a), N1+(• c) = 1 (a); total 3, 3 types
+        #expect(D2 == 0.2)
+        // continuation unigrams: N1+(• a) = 1 (b), N1+(• b) = 1 (a), N1+(• c) = 1 (a); total 3,
+        // 3 types, all seen once: D_1 = 1, held at its ceiling 0.95
+        #expect(D1 == 0.95)
         let pb = max(1 - D1, 0) / 3 + D1 * 3 / 3 * (1.0 / 3)
         let expected = (2 - D2) / 3 + D2 * 2 / 3 * pb
         #expect(abs(exp(model.logProbability(1, context: [0])) - expected) < 1e-15)
@@ -39,5 +43,22 @@ import Testing
         let l2 = SoftmaxCrossEntropy.meanLoss(&fused, targets: y, classes: C)
         #expect(abs(l2 - loss) < 1e-12 * max(1, abs(loss)))
         for i in dz.indices { #expect(abs(fused[i] - dz[i]) < 1e-15) }
+    }
+}
+
+@Suite struct VectorMathTests {
+    /// Within 2 ulp of the library's `exp` over the whole useful range, exact at 0, zero below -708.
+    @Test func vectorExpMatchesTheLibrary() {
+        var rng = SeededRandom(seed: 3)
+        var worst = 0.0
+        for _ in 0..<20_000 {
+            let x = SIMD4<Double>(rng.uniform(-708, 709), rng.uniform(-5, 5), rng.uniform(-40, 0), rng.uniform(-1e-3, 1e-3))
+            let e = VectorMath.exp(x)
+            for i in 0..<4 { worst = max(worst, abs(e[i] - Foundation.exp(x[i])) / Foundation.exp(x[i]).ulp) }
+        }
+        #expect(worst <= 2, "worst error \(worst) ulp")
+        #expect(VectorMath.exp(SIMD4(0, -709, -1e4, 1))[0] == 1)
+        #expect(VectorMath.exp(SIMD4(0, -709, -1e4, 1))[1] == 0)
+        #expect(VectorMath.exp(SIMD4(0, -709, -1e4, 1))[2] == 0)
     }
 }
