@@ -10,9 +10,9 @@ FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
 SCRATCH ?= .scratch
 # One executable per chapter; each writes Figures/<slug>/.
-CHAPTERS := classifier char-model time-series bptt bidirectional
+CHAPTERS := classifier char-model word-model time-series bptt bidirectional
 # The same, in the order make test starts them (longest run first).
-LONGEST_FIRST := classifier bidirectional time-series char-model bptt
+LONGEST_FIRST := word-model classifier bidirectional time-series char-model bptt
 
 RELEASE := .build/release
 DEBUG   := .build/debug
@@ -77,6 +77,7 @@ conformance: ## run every PyTorch reference case in $(FIXTURES); fail beyond 1e-
 bench: build ## time the tutorial's loop, the notebook's LSTM and each layer's forward + backward against PyTorch
 	$(RELEASE)/classifier --data $(DATA) --bench
 	$(RELEASE)/char-model --data $(DATA) --bench
+	$(RELEASE)/word-model --data $(DATA) --bench
 	$(RELEASE)/time-series --data $(DATA) --bench
 	$(RELEASE)/bptt --bench
 	$(RELEASE)/bidirectional --bench

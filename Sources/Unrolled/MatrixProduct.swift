@@ -203,6 +203,24 @@ public enum MatrixProduct {
         while i + 2 <= m {
             let a0 = a + i * lda, a1 = a0 + lda
             var j = 0
+            // two rows of A against four rows of B: eight dot products share each load
+            while j + 4 <= n {
+                let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
+                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s02 = SIMD4<Double>(), s03 = SIMD4<Double>()
+                var s10 = SIMD4<Double>(), s11 = SIMD4<Double>(), s12 = SIMD4<Double>(), s13 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 {
+                    let x0 = load4(a0 + kk), x1 = load4(a1 + kk)
+                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk), w2 = load4(b2 + kk), w3 = load4(b3 + kk)
+                    s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3
+                    s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3
+                    kk += 4
+                }
+                let c0 = c + i * ldc + j, c1 = c0 + ldc
+                c0[0] += finish(s00, a0, b0); c0[1] += finish(s01, a0, b1); c0[2] += finish(s02, a0, b2); c0[3] += finish(s03, a0, b3)
+                c1[0] += finish(s10, a1, b0); c1[1] += finish(s11, a1, b1); c1[2] += finish(s12, a1, b2); c1[3] += finish(s13, a1, b3)
+                j += 4
+            }
             while j + 2 <= n {
                 let b0 = b + j * ldb, b1 = b0 + ldb
                 var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s10 = SIMD4<Double>(), s11 = SIMD4<Double>()

@@ -19,7 +19,7 @@ public enum VectorMath {
     /// multiply-add), so every build gives the same bits; `2^k` is built from its exponent bits.
     @inline(__always)
     public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
-        let xc = x.clamped(lowerBound: SIMD4(repeating: -708), upperBound: SIMD4(repeating: 709))
+        let xc = x.replacing(with: -708, where: x .< -708).replacing(with: 709, where: x .> 709)
         // k = round(x / ln 2), to nearest even, by adding and removing 1.5 · 2⁵²: the sum's last
         // mantissa bits are then 2⁵¹ + k, which also gives 2^k's exponent bits below
         let shifted = xc * log2e + roundingShift

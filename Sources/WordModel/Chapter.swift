@@ -6,7 +6,7 @@ import Unrolled
 struct WordModelConfig {
     var trainFraction = 0.9
     /// The lab's recipe, exactly: full vocabulary, tanh RNN, Adam 0.01, clip 5, 50 epochs.
-    var recipe = WordRecipe(name: "lab recipe", sampleEvery: 20)
+    var recipe = WordRecipe(name: "lab recipe", vocabularyFromWholeText: true, sampleEvery: 20)
     /// What fixes it: a vocabulary cut-off, a smaller learning rate, early stopping, gated cells.
     var better: [WordRecipe] = [
         WordRecipe(name: "RNN, cut-off 3, lr 0.002", minCount: 3, learningRate: 0.002, epochs: 12, earlyStopping: true),
@@ -101,7 +101,7 @@ struct WordModelChapter {
         }
         out.add("neighbours.csv", neighbours)
         let projected = analysis.pca(first: config.scatterWords)
-        var scatter = Scatter(title: "The \(config.scatterWords) most frequent words, embeddings of the \(config.better[bestIndex - 1].name.components(separatedBy: ",")[0]) projected on two principal components",
+        var scatter = Scatter(title: "The \(config.scatterWords) most frequent words: \(config.better[bestIndex - 1].cell == .rnnTanh ? "RNN" : config.better[bestIndex - 1].cell == .gru ? "GRU" : "LSTM") embeddings, two principal components",
                               xLabel: "first principal component", yLabel: "second principal component")
         scatter.points = projected
         out.add("embeddings_pca.svg", scatter.svg)
@@ -111,6 +111,10 @@ struct WordModelChapter {
         add("words", Double(corpus.words.count))
         add("vocabulary_full", Double(lab.vocabulary))
         add("vocabulary_cutoff", Double(runs[1].vocabulary))
+        var counts: [String: Int] = [:]
+        for w in corpus.split(config.trainFraction).train { counts[w, default: 0] += 1 }
+        add("train_distinct_words", Double(counts.count))
+        add("train_words_seen_once_fraction", Double(counts.values.filter { $0 == 1 }.count) / Double(counts.count))
         add("recipe_steps", Double(lab.iterations))
         add("recipe_train_perplexity", lab.trainPerplexity.last!)
         add("recipe_valid_perplexity", lab.validPerplexity.last!)

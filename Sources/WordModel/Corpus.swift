@@ -20,6 +20,7 @@ struct Corpus {
     }
 }
 
+// snippet.vocabulary
 /// Word ids: the words sorted by decreasing frequency in the training text, ties broken by first
 /// occurrence, so the order is fixed. With `minCount > 1`, rarer words (and any word the training
 /// text lacks) all map to one `<unk>` id, the last.
@@ -46,7 +47,9 @@ struct Vocabulary {
     /// Ids of `text`; a word outside the vocabulary is `<unk>` (or nil without one).
     func ids<S: Sequence>(_ text: S) -> [Int?] where S.Element == String { text.map { index[$0] ?? unknown } }
 }
+// snippet.end
 
+// snippet.batchify
 /// The lab's batches: the ids cut into `rows` contiguous rows (the tail that does not fill a row
 /// is dropped), then read left to right `steps` columns at a time. Batch `k` is `x = columns
 /// [k·steps, (k+1)·steps)` and `y` the same one column later, each `[T, B]` time-major with
@@ -71,3 +74,4 @@ struct Batches {
         return (x, y, T)
     }
 }
+// snippet.end

@@ -10,6 +10,7 @@ struct EmbeddingAnalysis {
 
     func row(_ i: Int) -> ArraySlice<Double> { weight[(i * dimension)..<((i + 1) * dimension)] }
 
+    // snippet.cosine
     /// The `count` words whose embeddings have the largest cosine similarity
     /// `u·v / (‖u‖ ‖v‖)` with `word`'s (ties to the more frequent word).
     func nearest(_ word: String, count: Int) -> [(word: String, similarity: Double)] {
@@ -22,6 +23,7 @@ struct EmbeddingAnalysis {
         }
         return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map { (words.words[$0.0], $0.1) }
     }
+    // snippet.end
 
     /// The first `n` words (the most frequent) projected on the two leading principal components
     /// of their centred embeddings, found by power iteration on the covariance matrix (deflated

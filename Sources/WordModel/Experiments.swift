@@ -6,8 +6,11 @@ import Unrolled
 struct WordRecipe {
     var name: String
     var cell = RecurrentNetwork.Cell.rnnTanh
-    /// Words seen fewer times than this in training become `<unk>` (1: the lab's full vocabulary).
+    /// Words seen fewer times than this in training become `<unk>` (1: every word kept).
     var minCount = 1
+    /// The lab builds its vocabulary from the whole text, validation part included, so that no
+    /// word is unknown; the honest models build it from the training words alone.
+    var vocabularyFromWholeText = false
     var embedding = 64, hidden = 64, rows = 16, steps = 20
     var learningRate = 0.01, clip = 5.0, epochs = 50
     /// Keep the parameters of the epoch with the lowest validation perplexity (early stopping).
@@ -31,13 +34,13 @@ struct WordRun {
 
 func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64, cancel: Cancellation, log: Log) throws -> WordRun {
     let (trainWords, validWords) = corpus.split(trainFraction)
-    let vocabulary = Vocabulary(trainWords, minCount: r.minCount)
+    let vocabulary = r.vocabularyFromWholeText ? Vocabulary(corpus.words) : Vocabulary(trainWords, minCount: r.minCount)
     let prompt = vocabulary.ids(r.prompt), promptIds = prompt.compactMap { $0 }
     guard promptIds.count == prompt.count, !promptIds.contains(where: { $0 == vocabulary.unknown }) else {
         throw UnrolledError("\(r.name): the prompt \(r.prompt.joined(separator: " ")) has a word outside the vocabulary")
     }
-    // validation words the full vocabulary lacks are dropped from both the model's and the
-    // n-gram's text (with <unk> they are kept as <unk>)
+    // with a vocabulary of the training words alone and no <unk>, a validation word it lacks
+    // would be dropped (the chapter's models have either <unk> or the whole text's vocabulary)
     let trainIds = vocabulary.ids(trainWords).compactMap { $0 }, validIds = vocabulary.ids(validWords).compactMap { $0 }
     let train = Batches(trainIds, rows: r.rows, steps: r.steps), valid = Batches(validIds, rows: r.rows, steps: r.steps)
     var rng = SeededRandom(seed: seed)
@@ -76,12 +79,13 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
     return run
 }
 
+// snippet.word-ngram
 /// The smoothed n-gram's validation perplexity with the same vocabulary and the same text: the
 /// training ids, then every validation id in the same rows the network reads, each predicted from
 /// the words before it in its row (a row's first word from nothing, as the network starts from zero).
 func nGramPerplexity(order: Int, _ r: WordRecipe, corpus: Corpus, trainFraction: Double) -> Double {
     let (trainWords, validWords) = corpus.split(trainFraction)
-    let vocabulary = Vocabulary(trainWords, minCount: r.minCount)
+    let vocabulary = r.vocabularyFromWholeText ? Vocabulary(corpus.words) : Vocabulary(trainWords, minCount: r.minCount)
     let trainIds = vocabulary.ids(trainWords).compactMap { $0 }, validIds = vocabulary.ids(validWords).compactMap { $0 }
     let model = NGramModel(order: order, vocabulary: vocabulary.count, training: trainIds)
     let valid = Batches(validIds, rows: r.rows, steps: r.steps)
@@ -94,3 +98,4 @@ func nGramPerplexity(order: Int, _ r: WordRecipe, corpus: Corpus, trainFraction:
     }
     return exp(nll / Double(n))
 }
+// snippet.end

@@ -7,6 +7,8 @@ final class WordModel {
     let embedding: Embedding
     let net: RecurrentNetwork
     let head: Linear
+    /// The head as training computes it, in `Float`.
+    let floatHead: FloatHead
     var parameters: [Parameter] { embedding.parameters + net.parameters + head.parameters }
     var vocabulary: Int { head.outputSize }
 
@@ -14,11 +16,13 @@ final class WordModel {
         embedding = Embedding("embedding", count: V, dimension: E, rng: &rng)
         net = RecurrentNetwork("rnn", .init(cell: cell, inputSize: E, hiddenSize: H), rng: &rng)
         head = Linear("fc", inputSize: H, outputSize: V, rng: &rng)
+        floatHead = FloatHead(head)
     }
 
     /// The state a batch leaves behind, which the next batch of the same rows starts from.
     struct State { var h: [Double]?, c: [Double]? }
 
+    // snippet.word-step
     /// One training step on `x`, `y` `[T, B]` from `state`: the mean cross-entropy of all `T·B`
     /// next-word predictions, backward through the head, the recurrent layer and the lookup,
     /// the gradients clipped to global norm `clip`, one optimizer step. The state carries over to
@@ -28,16 +32,16 @@ final class WordModel {
         parameters.forEach { $0.zeroGrad() }
         let embedded = embedding.forward(x)                                       // [T·B, E]
         let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: state.h, c0: state.c)
-        var logits = head.forward(trace.output, batch: T * B)                     // [T·B, V]
-        let loss = SoftmaxCrossEntropy.meanLoss(&logits, targets: y, classes: vocabulary)   // logits ← ∂L/∂logits
-        let dOutput = head.backward(logits, input: trace.output, batch: T * B)   // through the head
+        let (loss, dOutput) = floatHead.lossAndBackward(trace.output, targets: y)    // the head, in Float
         let g = net.backward(trace, dOutput: dOutput, inputGradient: true)        // through time
         embedding.backward(g.dx, ids: x)                                          // through the lookup
         _ = GradientClipping.clipGlobalNorm(parameters, maxNorm: clip)
         optimizer.step(parameters)
+        floatHead.refresh()
         state = State(h: trace.hN, c: net.hasCellState ? trace.cN : nil)
         return loss
     }
+    // snippet.end
 
     /// The summed `-log p` of every prediction of `x`, `y` `[T, B]` from `state` (which it
     /// advances), and how many there were.
@@ -48,6 +52,7 @@ final class WordModel {
         return SoftmaxCrossEntropy.meanLoss(&logits, targets: y, classes: vocabulary) * Double(T * B)
     }
 
+    // snippet.top-k
     /// Reads `prompt`, then adds `count` words, each drawn from the `k` likeliest next words with
     /// probabilities renormalized among them.
     func sample(prompt: [Int], count: Int, topK k: Int, rng: inout SeededRandom) -> [Int] {
@@ -67,4 +72,5 @@ final class WordModel {
         }
         return out
     }
+    // snippet.end
 }

@@ -79,6 +79,28 @@ import Testing
         for (x, y) in zip(out, expected) { #expect(abs(x - y) <= 1e-13 * max(1, abs(y))) }
     }
 
+    /// `nt` follows its documented order exactly: per element, four lane sums over `k mod 4`
+    /// (ascending), combined as `(s0 + s1) + (s2 + s3)`, then the tail in ascending `k`, then
+    /// added to `C`. Same bits whatever block of rows and columns computed it.
+    @Test func transposedBFollowsItsDocumentedOrder() {
+        for (m, n, k) in [(1, 1, 4), (2, 4, 8), (3, 5, 9), (5, 11, 64), (4, 9, 67), (7, 13, 3), (6, 130, 66)] {
+            var rng = SeededRandom(seed: UInt64(m * 7 + n * 3 + k))
+            let a = randomValues(m * k, &rng), b = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
+            var out = c
+            MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &out, ldc: n)
+            let k4 = k & ~3
+            for i in 0..<m {
+                for j in 0..<n {
+                    var lanes = [0.0, 0.0, 0.0, 0.0]
+                    for kk in 0..<k4 { lanes[kk % 4] += a[i * k + kk] * b[j * k + kk] }
+                    var sum = (lanes[0] + lanes[1]) + (lanes[2] + lanes[3])
+                    for kk in k4..<k { sum += a[i * k + kk] * b[j * k + kk] }
+                    #expect(out[i * n + j] == c[i * n + j] + sum, "\(m)×\(n)×\(k) at (\(i), \(j))")
+                }
+            }
+        }
+    }
+
     @Test func transposedBDoesNotDependOnRowCount() {
         // Row i of C must be the same whether it is computed alone or in a block of rows.
         var rng = SeededRandom(seed: 5)
