@@ -74,13 +74,15 @@ conformance: ## run every PyTorch reference case in $(FIXTURES); fail beyond 1e-
 	$(SWIFT) build -c release --product book
 	$(RELEASE)/book conformance $(FIXTURES)
 
-bench: build ## time the tutorial's loop, the notebook's LSTM and each layer's forward + backward against PyTorch
-	$(RELEASE)/classifier --data $(DATA) --bench
-	$(RELEASE)/char-model --data $(DATA) --bench
-	$(RELEASE)/word-model --data $(DATA) --bench
-	$(RELEASE)/time-series --data $(DATA) --bench
-	$(RELEASE)/bptt --bench
-	$(RELEASE)/bidirectional --bench
+bench: ## time each chapter's training step (release build; CSV on stdout, remarks and build output on stderr)
+	@$(SWIFT) build -c release 1>&2
+	@echo "experiment,steps,seconds,ms_per_step"
+	@$(RELEASE)/classifier --data $(DATA) --bench
+	@$(RELEASE)/char-model --data $(DATA) --bench
+	@$(RELEASE)/word-model --data $(DATA) --bench
+	@$(RELEASE)/time-series --data $(DATA) --bench
+	@$(RELEASE)/bidirectional --data $(DATA) --bench
+	@$(RELEASE)/bptt --bench
 
 format: ## check the style with swift-format (ships with the toolchain)
 	$(SWIFT) format lint --recursive Sources Tests

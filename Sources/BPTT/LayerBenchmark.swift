@@ -9,8 +9,8 @@ enum LayerBenchmark {
         var rng = SeededRandom(seed: 1)
         let x = (0..<(T * B * I)).map { _ in rng.uniform(-1, 1) }
         let dOut = (0..<(T * B * H)).map { _ in rng.uniform(-1, 1) }
-        let cells: [(String, RecurrentNetwork.Cell)] = [("Elman (tanh)", .rnnTanh), ("Elman (relu)", .rnnRelu), ("LSTM", .lstm), ("GRU", .gru)]
-        print("One forward + backward pass, H = \(H), T = \(T), B = \(B), I = \(I) (median of 20, after 3 warm-up runs):")
+        let cells: [(String, RecurrentNetwork.Cell)] = [("elman-tanh", .rnnTanh), ("elman-relu", .rnnRelu), ("lstm", .lstm), ("gru", .gru)]
+        Bench.note("One forward + backward pass, H = \(H), T = \(T), B = \(B), I = \(I) (median of 20, after 3 warm-up runs):")
         for (name, cell) in cells {
             let net = RecurrentNetwork("rnn", .init(cell: cell, inputSize: I, hiddenSize: H), rng: &rng)
             var times: [Double] = []
@@ -25,44 +25,69 @@ enum LayerBenchmark {
             let G = cell == .lstm ? 4.0 : cell == .gru ? 3.0 : 1.0
             // forward: x·W_ihᵀ and h·W_hhᵀ; backward: three products of the same size each
             let flops = 2 * G * Double(H) * Double(T * B) * Double(I + H) * 3
-            print("  \(name.padding(toLength: 14, withPad: " ", startingAt: 0)) \(Format.fixed(median * 1000, decimals: 2)) ms"
-                  + "  (\(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s in the matrix products)")
+            Bench.row("layer-\(name)-h\(H)-t\(T)-b\(B)", steps: 1, seconds: median)
+            Bench.note("  \(name): \(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s in the matrix products")
         }
     }
 }
 
 /// The three matrix products of a word model's output layer (320 rows of 64 features against a
-/// vocabulary of 6,695 words), on one thread and on every core. Same bits either way.
+/// vocabulary of 6,949 words), in `Double` and in `Float`, on one thread and on every core; and
+/// square products of 256 to 1,024 on one thread, against the core's limit (about 43 GFLOP/s in
+/// `Double` and 91 in `Float` here). Same bits with any number of threads.
 enum KernelBenchmark {
     static func run() {
-        let (rows, features, vocabulary) = (320, 64, 6695)
+        let (rows, features, vocabulary) = (320, 64, 6949)
         var rng = SeededRandom(seed: 2)
         let x = (0..<(rows * features)).map { _ in rng.uniform(-1, 1) }
         let w = (0..<(vocabulary * features)).map { _ in rng.uniform(-1, 1) }
         let dy = (0..<(rows * vocabulary)).map { _ in rng.uniform(-1, 1) }
         let flops = 2 * Double(rows * features * vocabulary)
-        print("Matrix products of a word model's output layer (\(rows) × \(features) against \(vocabulary) words; median of 9):")
+        Bench.note("Matrix products of a word model's output layer (\(rows) × \(features) against \(vocabulary) words; median of 9):")
         for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
             MatrixProduct.maxThreads = threads
             func time(_ name: String, _ body: () -> Void) {
                 var t: [Double] = []
                 for _ in 0..<9 { let clock = Stopwatch(); body(); t.append(clock.seconds) }
                 let median = t.sorted()[4]
-                print("  \(threads) thread(s)  \(name.padding(toLength: 28, withPad: " ", startingAt: 0)) \(Format.fixed(median * 1000, decimals: 2)) ms"
-                      + "  \(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s")
+                Bench.row("matmul-\(name)-threads-\(threads)", steps: 1, seconds: median)
+                Bench.note("  matmul-\(name)-threads-\(threads): \(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s")
             }
             var y = [Double](repeating: 0, count: rows * vocabulary)
             var dw = [Double](repeating: 0, count: vocabulary * features)
             var dx = [Double](repeating: 0, count: rows * features)
-            time("logits  Y = X Wᵀ (nt)") {
+            time("double-nt-logits") {
                 MatrixProduct.addProductTransposedB(m: rows, n: vocabulary, k: features, a: x, lda: features, b: w, ldb: features, c: &y, ldc: vocabulary)
             }
-            time("weights dW = dYᵀ X (tn)") {
+            time("double-tn-weight-grad") {
                 MatrixProduct.addProductTransposedA(m: vocabulary, n: features, k: rows, a: dy, lda: vocabulary, b: x, ldb: features, c: &dw, ldc: features)
             }
-            time("inputs  dX = dY W (nn)") {
+            time("double-nn-input-grad") {
                 MatrixProduct.addProduct(m: rows, n: features, k: vocabulary, a: dy, lda: vocabulary, b: w, ldb: features, c: &dx, ldc: features)
             }
+            let (x32, w32, dy32) = (x.map(Float.init), w.map(Float.init), dy.map(Float.init))
+            var y32 = [Float](repeating: 0, count: rows * vocabulary)
+            var dw32 = [Float](repeating: 0, count: vocabulary * features)
+            var dx32 = [Float](repeating: 0, count: rows * features)
+            time("float-nt-logits") {
+                FloatProduct.addProductTransposedB(m: rows, n: vocabulary, k: features, a: x32, lda: features, b: w32, ldb: features, c: &y32, ldc: vocabulary)
+            }
+            time("float-tn-weight-grad") {
+                FloatProduct.addProductTransposedA(m: vocabulary, n: features, k: rows, a: dy32, lda: vocabulary, b: x32, ldb: features, c: &dw32, ldc: features)
+            }
+            time("float-nn-input-grad") {
+                FloatProduct.addProduct(m: rows, n: features, k: vocabulary, a: dy32, lda: vocabulary, b: w32, ldb: features, c: &dx32, ldc: features)
+            }
+        }
+        MatrixProduct.maxThreads = 1
+        for n in [256, 512, 1024] {
+            let a = (0..<(n * n)).map { _ in rng.uniform(-1, 1) }, b = a
+            var c = [Double](repeating: 0, count: n * n)
+            var t: [Double] = []
+            for _ in 0..<3 { let clock = Stopwatch(); MatrixProduct.addProduct(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n); t.append(clock.seconds) }
+            let median = t.sorted()[1]
+            Bench.row("matmul-double-nn-square-\(n)-threads-1", steps: 1, seconds: median)
+            Bench.note("  matmul-double-nn-square-\(n): \(Format.fixed(2 * Double(n * n * n) / median / 1e9, decimals: 1)) GFLOP/s (limit about 43)")
         }
         MatrixProduct.maxThreads = ProcessInfo.processInfo.activeProcessorCount
     }

@@ -32,14 +32,10 @@ func benchmark() {
         var adam = Adam(learningRate: task.learningRate)
         let x = (0..<(task.length * task.batch)).map { _ in rng.int(below: task.symbols) }
         let rows = task.rows(shift: 2, batch: task.batch), targets = task.targets(x, shift: 2, batch: task.batch)
-        var times: [Double] = []
-        for _ in 0..<5 {
-            let clock = Stopwatch()
+        let seconds = Bench.median(5) {
             for _ in 0..<300 { _ = model.step(x, steps: task.length, batch: task.batch, rows: rows, targets: targets, optimizer: &adam) }
-            times.append(clock.seconds / 300)
         }
-        let median = times.sorted()[2]
-        print("\(bidirectional ? "bidirectional" : "unidirectional") RNN (H = \(task.hidden)): \(Format.fixed(median * 1000, decimals: 3)) ms per step; "
-            + "PyTorch on one core: \(Format.number(pytorch)) ms, so \(Format.fixed(pytorch / (median * 1000), decimals: 1))x faster")
+        Bench.row(bidirectional ? "birnn" : "birnn-unidirectional", steps: 300, seconds: seconds)
+        Bench.note("\(bidirectional ? "birnn" : "birnn-unidirectional"): PyTorch on one core takes \(Format.number(pytorch)) ms per step (timings.md)")
     }
 }

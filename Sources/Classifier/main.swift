@@ -31,18 +31,13 @@ func benchmark(config: ClassifierConfig, data: NamesData) throws {
     let letters = data.lines.map { $0.map(NamesData.indices) }
     let loop = TutorialLoop(iterations: config.iterations, learningRate: config.learningRate,
                             printEvery: config.iterations, plotEvery: config.plotEvery)
-    var times: [Double] = []
-    for run in 1...3 {
+    let seconds = try Bench.median(3) {
         var rng = SeededRandom(seed: config.seed)
         let cell = TutorialCell(inputSize: NamesData.alphabet.count, hiddenSize: config.hiddenSize,
                                 outputSize: data.languages.count, rng: &rng)
-        let clock = Stopwatch()
         _ = try loop.run(cell, namesByLanguage: letters, display: data.lines, languages: data.languages,
                          rng: &rng, label: "bench", log: Log(quiet: true))
-        times.append(clock.seconds)
-        print("run \(run): \(config.iterations) iterations of the tutorial's cell in \(Format.fixed(times.last!, decimals: 2)) s")
     }
-    let median = times.sorted()[1]
-    print("median \(Format.fixed(median, decimals: 2)) s, \(Format.fixed(median / Double(config.iterations) * 1000, decimals: 3)) ms per iteration; "
-        + "PyTorch on one core: 74.3 s (1.24 ms), so \(Format.fixed(74.3 / median, decimals: 1))x faster")
+    Bench.row("classifier-tutorial-cell", steps: config.iterations, seconds: seconds)
+    Bench.note("classifier-tutorial-cell: PyTorch on one core takes 1.24 ms per step (timings.md)")
 }

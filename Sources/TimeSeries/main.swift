@@ -36,16 +36,11 @@ command.main { options in
 func benchmark(_ data: AirlineData, _ config: TimeSeriesConfig) throws {
     let rep = Representation(.raw, window: 4, y: data.passengers, scaleMonths: Array(0..<144))
     let months = Array(4...Forecasting.lastTrainingMonth)
-    var times: [Double] = []
-    for _ in 0..<3 {
+    let seconds = try Bench.median(3) {
         var rng = SeededRandom(seed: 1)
         let model = WindowRegressor(cell: .lstm, hidden: 2, rng: &rng)
-        let clock = Stopwatch()
         _ = try model.train(months.map(rep.input), months.map(rep.target), epochs: 1000, learningRate: 0.01)
-        times.append(clock.seconds)
     }
-    let median = times.sorted()[1]
-    print("the notebook's LSTM: 1,000 epochs in \(Format.fixed(median * 1000, decimals: 1)) ms, "
-        + "\(Format.fixed(median, decimals: 4)) ms per epoch; PyTorch on one core: 1.72 ms per epoch, so "
-        + "\(Format.fixed(1.72e-3 / median * 1000, decimals: 1))x faster")
+    Bench.row("airline-lstm", steps: 1000, seconds: seconds)
+    Bench.note("airline-lstm: PyTorch on one core takes 1.72 ms per epoch (timings.md)")
 }

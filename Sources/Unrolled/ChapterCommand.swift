@@ -151,3 +151,24 @@ public struct Stopwatch {
     public init() {}
     public var seconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
 }
+
+/// What `make bench` prints: rows of `experiment,steps,seconds,ms_per_step` on standard output
+/// (the Makefile prints the header once), and remarks for people on standard error, so that the
+/// output stays one CSV table. Timings are never written to a file.
+public enum Bench {
+    public static func row(_ experiment: String, steps: Int, seconds: Double) {
+        print("\(experiment),\(steps),\(Format.fixed(seconds, decimals: 4)),\(Format.fixed(seconds / Double(steps) * 1000, decimals: 4))")
+        fflush(stdout)
+    }
+
+    public static func note(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// The median of `runs` timings of `body`, in seconds.
+    public static func median(_ runs: Int, _ body: () throws -> Void) rethrows -> Double {
+        var times: [Double] = []
+        for _ in 0..<runs { let clock = Stopwatch(); try body(); times.append(clock.seconds) }
+        return times.sorted()[runs / 2]
+    }
+}
