@@ -31,10 +31,11 @@ final class MinCharRNN {
         let T = inputs.count
         var hs = [Double](repeating: 0, count: (T + 1) * H)            // [h_0 = hprev, h_1, ..., h_T]
         for j in 0..<H { hs[j] = hprev[j] }
+        let (Wxh, bH, bY) = (wxh.value, bh.value, by.value)
         // forward, one step at a time: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)
+        var a = [Double](repeating: 0, count: H)
         for t in 0..<T {
-            var a = [Double](repeating: 0, count: H)
-            for j in 0..<H { a[j] = wxh.value[j * V + inputs[t]] + bh.value[j] }      // W_xh x_t: a column, x_t is one-hot
+            for j in 0..<H { a[j] = Wxh[j * V + inputs[t]] + bH[j] }      // W_xh x_t: a column, x_t is one-hot
             whh.value.withUnsafeBufferPointer { w in hs.withUnsafeMutableBufferPointer { h in
                 MatrixProduct.addProductTransposedB(m: 1, n: H, k: H, a: h.baseAddress! + t * H, lda: H,
                                                     b: w.baseAddress!, ldb: H, c: &a, ldc: H)
@@ -43,7 +44,7 @@ final class MinCharRNN {
         }
         // every step's scores at once: y = h W_hyᵀ + b_y, [T, V]; then p = softmax(y)
         var y = [Double](repeating: 0, count: T * V)
-        for t in 0..<T { for v in 0..<V { y[t * V + v] = by.value[v] } }
+        for t in 0..<T { for v in 0..<V { y[t * V + v] = bY[v] } }
         hs.withUnsafeBufferPointer { h in why.value.withUnsafeBufferPointer { w in
             MatrixProduct.addProductTransposedB(m: T, n: V, k: H, a: h.baseAddress! + H, lda: H, b: w.baseAddress!, ldb: H,
                                                 c: &y, ldc: V)
@@ -60,27 +61,32 @@ final class MinCharRNN {
             MatrixProduct.addProductTransposedA(m: V, n: H, k: T, a: d.baseAddress!, lda: V, b: h.baseAddress! + H, ldb: H,
                                                 c: g.baseAddress!, ldc: H)
         } } }
-        for t in 0..<T { for v in 0..<V { by.grad[v] += dy[t * V + v] } }   // ... to b_y: Σ_t dy_t
+        var dby = [Double](repeating: 0, count: V)
+        for t in 0..<T { for v in 0..<V { dby[v] += dy[t * V + v] } }       // ... to b_y: Σ_t dy_t
+        by.add(gradient: dby)
         var dhFromY = [Double](repeating: 0, count: T * H)             // ... to h_t: W_hyᵀ dy_t, every t at once
         dy.withUnsafeBufferPointer { d in why.value.withUnsafeBufferPointer { w in
             MatrixProduct.addProduct(m: T, n: H, k: V, a: d.baseAddress!, lda: V, b: w.baseAddress!, ldb: H, c: &dhFromY, ldc: H)
         } }
         var dhraw = [Double](repeating: 0, count: T * H)               // ∂L/∂a_t, kept for W_hh below
         var dhnext = [Double](repeating: 0, count: H)                  // ∂L/∂h_t through h_{t+1}
+        var dbh = [Double](repeating: 0, count: H), dwxh = [Double](repeating: 0, count: H * V)
         for t in stride(from: T - 1, through: 0, by: -1) {
             for j in 0..<H {
                 let h = hs[(t + 1) * H + j]
                 let dh = dhFromY[t * H + j] + dhnext[j]                // both paths into h_t: y_t and h_{t+1}
                 dhraw[t * H + j] = (1 - h * h) * dh                    // through tanh: 1 - h_t²
-                bh.grad[j] += dhraw[t * H + j]                         // through + b_h
-                wxh.grad[j * V + inputs[t]] += dhraw[t * H + j]        // through W_xh x_t: one column
+                dbh[j] += dhraw[t * H + j]                             // through + b_h
+                dwxh[j * V + inputs[t]] += dhraw[t * H + j]            // through W_xh x_t: one column
             }
-            dhnext = [Double](repeating: 0, count: H)                  // through W_hh h_{t-1}, to h_{t-1}: W_hhᵀ da_t
+            for j in 0..<H { dhnext[j] = 0 }                           // through W_hh h_{t-1}, to h_{t-1}: W_hhᵀ da_t
             dhraw.withUnsafeBufferPointer { d in whh.value.withUnsafeBufferPointer { w in
                 MatrixProduct.addProduct(m: 1, n: H, k: H, a: d.baseAddress! + t * H, lda: H, b: w.baseAddress!, ldb: H,
                                          c: &dhnext, ldc: H)
             } }
         }
+        bh.add(gradient: dbh)
+        wxh.add(gradient: dwxh)
         dhraw.withUnsafeBufferPointer { d in hs.withUnsafeBufferPointer { h in whh.grad.withUnsafeMutableBufferPointer { g in
             // ... and to W_hh: Σ_t da_t h_{t-1}ᵀ
             MatrixProduct.addProductTransposedA(m: H, n: H, k: T, a: d.baseAddress!, lda: H, b: h.baseAddress!, ldb: H,

@@ -38,7 +38,7 @@ func runMinChar(_ s: MinCharSetting, raw: String, seed: UInt64, cancel: Cancella
         model.parameters.forEach { $0.zeroGrad() }
         let (loss, hLast) = model.lossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
         hprev = hLast                                           // the state carries over; its gradient does not
-        for q in model.parameters { for i in q.grad.indices { q.grad[i] = min(5, max(-5, q.grad[i])) } }   // clip to [-5, 5]
+        for q in model.parameters { q.clampGradient(to: 5) }   // clip every entry to [-5, 5]
         adagrad.step(model.parameters)                          // θ -= 0.1 · g / √(Σ g² + 1e-8)
         smoothLoss = smoothLoss * 0.999 + loss * 0.001
         p += s.chunk

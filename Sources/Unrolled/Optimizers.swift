@@ -50,16 +50,37 @@ public struct Adam: Optimizer {
                 p.grad.withUnsafeBufferPointer { grad in
                     m[j].withUnsafeMutableBufferPointer { m in
                         v[j].withUnsafeMutableBufferPointer { v in
-                            for i in 0..<value.count {
-                                let g = grad[i]
-                                m[i] = b1 * m[i] + (1 - b1) * g
-                                v[i] = b2 * v[i] + (1 - b2) * g * g
-                                value[i] -= stepSize * m[i] / (v[i].squareRoot() / c2 + eps)
-                            }
+                            Self.update(value.baseAddress!, grad.baseAddress!, m.baseAddress!, v.baseAddress!, count: value.count,
+                                        b1: b1, b2: b2, eps: eps, stepSize: stepSize, c2: c2)
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`, `p ← p − step · m / (√v / c₂ + ε)`,
+    /// four entries at a time, then the rest; the same operations in the same order for every
+    /// entry, so the vector and scalar paths give the same bits.
+    @inline(__always)
+    static func update(_ value: UnsafeMutablePointer<Double>, _ grad: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>,
+                       _ v: UnsafeMutablePointer<Double>, count: Int, b1: Double, b2: Double, eps: Double, stepSize: Double, c2: Double) {
+        var i = 0
+        while i + 4 <= count {
+            let g = MatrixProduct.load4(grad + i)
+            let mi = b1 * MatrixProduct.load4(UnsafePointer(m + i)) + (1 - b1) * g
+            let vi = b2 * MatrixProduct.load4(UnsafePointer(v + i)) + (1 - b2) * g * g
+            MatrixProduct.store4(mi, m + i)
+            MatrixProduct.store4(vi, v + i)
+            MatrixProduct.store4(MatrixProduct.load4(UnsafePointer(value + i)) - stepSize * mi / (vi.squareRoot() / c2 + eps), value + i)
+            i += 4
+        }
+        while i < count {
+            let g = grad[i]
+            m[i] = b1 * m[i] + (1 - b1) * g
+            v[i] = b2 * v[i] + (1 - b2) * g * g
+            value[i] -= stepSize * m[i] / (v[i].squareRoot() / c2 + eps)
+            i += 1
         }
     }
 }
@@ -90,10 +111,22 @@ public struct Adagrad: Optimizer {
             p.value.withUnsafeMutableBufferPointer { value in
                 p.grad.withUnsafeBufferPointer { grad in
                     sum[j].withUnsafeMutableBufferPointer { s in
-                        for i in 0..<value.count {
+                        let (value, grad, s, n) = (value.baseAddress!, grad.baseAddress!, s.baseAddress!, value.count)
+                        var i = 0
+                        // four entries at a time, then the rest: the same operations per entry
+                        while i + 4 <= n {
+                            let g = MatrixProduct.load4(grad + i)
+                            let si = MatrixProduct.load4(UnsafePointer(s + i)) + g * g
+                            MatrixProduct.store4(si, s + i)
+                            let root = inside ? (si + eps).squareRoot() : si.squareRoot() + eps
+                            MatrixProduct.store4(MatrixProduct.load4(UnsafePointer(value + i)) - lr * (g / root), value + i)
+                            i += 4
+                        }
+                        while i < n {
                             let g = grad[i]
                             s[i] += g * g
                             value[i] -= lr * (g / (inside ? (s[i] + eps).squareRoot() : s[i].squareRoot() + eps))
+                            i += 1
                         }
                     }
                 }

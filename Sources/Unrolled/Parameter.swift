@@ -30,6 +30,16 @@ public final class Parameter {
         grad.withUnsafeMutableBufferPointer { g in g.update(repeating: 0) }
     }
 
+    /// `grad += g`, entry by entry.
+    public func add(gradient g: [Double]) {
+        grad.withUnsafeMutableBufferPointer { d in for i in 0..<d.count { d[i] += g[i] } }
+    }
+
+    /// Clips every entry of `grad` to `[-limit, limit]`.
+    public func clampGradient(to limit: Double) {
+        grad.withUnsafeMutableBufferPointer { d in for i in 0..<d.count { d[i] = min(limit, max(-limit, d[i])) } }
+    }
+
     /// `value += scale · grad`, on the contiguous buffers (the compiler vectorizes this loop).
     public func addScaledGradient(_ scale: Double) {
         value.withUnsafeMutableBufferPointer { v in
