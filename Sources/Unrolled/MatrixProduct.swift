@@ -130,12 +130,14 @@ public enum MatrixProduct {
     }
 
     /// Rows of `B` per pass of `kernelRowsOfB`, and rows of `B` per pass of `dotProducts`: small
-    /// enough that the block of `B` stays in cache while every row of `A` goes past it.
-    static let kBlock = 256, nBlock = 128
+    /// enough that the block of `B` stays in cache while every row of `A` goes past it. Columns of
+    /// `B` per pass of `kernelRowsOfB` (`cBlock`, a multiple of 8), so that a `kBlock × cBlock`
+    /// block (256 KiB) fits the core's second-level cache however wide `B` is.
+    static let kBlock = 256, nBlock = 128, cBlock = 128
 
-    /// `kernelRowsOfB` over `k` in blocks of `kBlock`. `C` is loaded, added to and stored once per
-    /// block; a stored `Double` is reloaded exactly, so each element still sums over ascending `k`
-    /// with the same bits.
+    /// `kernelRowsOfB` over `k` in blocks of `kBlock` and over columns in blocks of `cBlock`. `C`
+    /// is loaded, added to and stored once per block; a stored `Double` is reloaded exactly, and
+    /// columns never interact, so each element still sums over ascending `k` with the same bits.
     @inline(__always)
     static func blockedRowsOfB(
         m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
@@ -143,7 +145,13 @@ public enum MatrixProduct {
         var k0 = 0
         repeat {
             let kc = min(kBlock, k - k0)
-            kernelRowsOfB(m: m, n: n, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb, ldb: ldb, c: c, ldc: ldc)
+            var j0 = 0
+            repeat {
+                let nc = min(cBlock, n - j0)
+                kernelRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
+                              c: c + j0, ldc: ldc)
+                j0 += nc
+            } while j0 < n
             k0 += kc
         } while k0 < k
     }
