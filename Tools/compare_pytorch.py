@@ -10,7 +10,7 @@ Without --bench it runs `make bench DATA=...` itself. Each PyTorch experiment re
 configuration of its chapter (see shared/reference/timings.md for the full-length figures);
 the step counts here are shorter, which does not change a time per step.
 """
-import argparse, csv, io, math, os, random, re, subprocess, sys, time
+import argparse, csv, io, math, os, random, subprocess, sys, time
 
 try:
     import numpy as np

@@ -59,40 +59,14 @@ struct D2LSetup {
         return result
     }
 
-    // snippet.perplexity
-    /// Per-token perplexity, `exp(mean over every predicted token of -log p)`, and d2l's plotted
-    /// figure, the mean over batches of `exp(mean batch loss)`. Since `exp` is convex, the mean of
-    /// the exponentials is at least the exponential of the mean (Jensen), and the batches also
-    /// weigh unequally (the last one is short), so d2l's figure reads higher.
     func evaluate(_ model: LanguageModel, _ windows: Windows) -> (perplexity: Double, d2lFigure: Double) {
-        var nll = 0.0, count = 0, figure = 0.0, batches = 0
-        for start in stride(from: 0, to: windows.starts.count, by: validBatch) {
-            let picks = Array(start..<min(start + validBatch, windows.starts.count))
-            let (x, y) = windows.batch(picks[...])
-            let losses = model.negativeLogLikelihoods(x, y, steps: steps, batch: picks.count)
-            let sum = losses.reduce(0, +)
-            nll += sum; count += losses.count
-            figure += exp(sum / Double(losses.count)); batches += 1
-        }
-        return (exp(nll / Double(count)), figure / Double(batches))
+        windows.perplexity(of: model, batch: validBatch)
     }
-    // snippet.end
 
-    // snippet.ngram-score
-    /// The smoothed n-gram model's perplexity on the same predictions the networks make: trained
-    /// on the characters the training windows cover, it scores each validation window's 32 targets
-    /// with the context inside that window only (the networks start each window from zero too).
+    /// The smoothed n-gram model, trained on the characters the training windows cover, on the
+    /// validation windows.
     func nGramPerplexity(order: Int, text: [Int]) -> Double {
         let model = NGramModel(order: order, vocabulary: vocabulary, training: Array(text[0..<(trainWindows + steps)]))
-        var nll = 0.0, count = 0
-        for s in trainWindows..<(trainWindows + validWindows) {
-            let window = text[s...(s + steps)]
-            for t in 0..<steps {
-                nll -= model.logProbability(window[s + t + 1], context: window[s...(s + t)])
-                count += 1
-            }
-        }
-        return exp(nll / Double(count))
+        return Windows(text: text, starts: Array(trainWindows..<(trainWindows + validWindows)), steps: steps).perplexity(of: model)
     }
-    // snippet.end
 }

@@ -88,4 +88,40 @@ struct Windows {
         }
         return (x, y)
     }
+
+    // snippet.perplexity
+    /// Per-token perplexity of `model` on every window, `exp(mean over every predicted token of
+    /// -log p)`, each window read from a zero state in batches of `batch`; and d2l's plotted
+    /// figure, the mean over batches of `exp(mean batch loss)`. Since `exp` is convex, the mean of
+    /// the exponentials is at least the exponential of the mean (Jensen), and the batches also
+    /// weigh unequally (the last one is short), so d2l's figure reads higher.
+    func perplexity(of model: LanguageModel, batch: Int) -> (perplexity: Double, d2lFigure: Double) {
+        var nll = 0.0, count = 0, figure = 0.0, batches = 0
+        for start in stride(from: 0, to: starts.count, by: batch) {
+            let picks = Array(start..<min(start + batch, starts.count))
+            let (x, y) = self.batch(picks[...])
+            let losses = model.negativeLogLikelihoods(x, y, steps: steps, batch: picks.count)
+            let sum = losses.reduce(0, +)
+            nll += sum; count += losses.count
+            figure += exp(sum / Double(losses.count)); batches += 1
+        }
+        return (exp(nll / Double(count)), figure / Double(batches))
+    }
+    // snippet.end
+
+    // snippet.ngram-score
+    /// A smoothed n-gram model's perplexity on the same predictions a network makes: each window's
+    /// targets, each from the context inside its window only (the networks start each window
+    /// from zero too).
+    func perplexity(of model: NGramModel) -> Double {
+        var nll = 0.0, count = 0
+        for s in starts {
+            for t in 0..<steps {
+                nll -= model.logProbability(text[s + t + 1], context: text[s...(s + t)])
+                count += 1
+            }
+        }
+        return exp(nll / Double(count))
+    }
+    // snippet.end
 }

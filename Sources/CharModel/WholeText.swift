@@ -30,16 +30,7 @@ struct WholeText {
         var adam = Adam(learningRate: learningRate)
         // the held-out tail in consecutive windows, each read from a zero state
         let tail = Windows(text: text, starts: Array(stride(from: split, to: text.count - steps - 1, by: steps)), steps: steps)
-        func validPerplexity() -> Double {
-            var nll = 0.0, n = 0
-            for s in stride(from: 0, to: tail.starts.count, by: 256) {
-                let picks = Array(s..<min(s + 256, tail.starts.count))
-                let (x, y) = tail.batch(picks[...])
-                let l = model.negativeLogLikelihoods(x, y, steps: steps, batch: picks.count)
-                nll += l.reduce(0, +); n += l.count
-            }
-            return exp(nll / Double(n))
-        }
+        func validPerplexity() -> Double { tail.perplexity(of: model, batch: 256).perplexity }
         var result = Result(trainSymbols: split, validSymbols: tail.starts.count * steps)
         let train = Windows(text: text, starts: Array(0..<(split - steps - 1)), steps: steps)
         var running = 0.0
@@ -57,10 +48,7 @@ struct WholeText {
             }
         }
         // the 4-gram on the same 90 %, scored on the same windows with their own context only
-        let nGram = NGramModel(order: 4, vocabulary: V, training: Array(text[0..<split]))
-        var nll = 0.0, n = 0
-        for s in tail.starts { for t in 0..<steps { nll -= nGram.logProbability(text[s + t + 1], context: text[s...(s + t)]); n += 1 } }
-        result.nGramPerplexity = exp(nll / Double(n))
+        result.nGramPerplexity = tail.perplexity(of: NGramModel(order: 4, vocabulary: V, training: Array(text[0..<split])))
         var draw = SeededRandom(seed: seed &+ 1)
         for temperature in temperatures {
             let s = model.sample(prompt: TimeMachineText.preprocess(prompt), count: sampleLength, temperature: temperature, rng: &draw)

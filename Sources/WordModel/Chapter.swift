@@ -50,8 +50,11 @@ struct WordModelChapter {
             }
         }
         let runs = try parallelMap(jobs)
-        let nGramFull = nGramPerplexity(order: config.nGramOrder, config.recipe, corpus: corpus, trainFraction: config.trainFraction)
-        let nGramCut = nGramPerplexity(order: config.nGramOrder, config.better[0], corpus: corpus, trainFraction: config.trainFraction)
+        // the trigram with the vocabulary of the recipe, then of the cut-off models
+        let nGramFull = nGramPerplexity(order: config.nGramOrder, config.recipe, vocabulary: runs[0].words!, corpus: corpus,
+                                        trainFraction: config.trainFraction)
+        let nGramCut = nGramPerplexity(order: config.nGramOrder, config.better[0], vocabulary: runs[1].words!, corpus: corpus,
+                                       trainFraction: config.trainFraction)
 
         // The recipe: the gap between training and validation.
         let lab = runs[0]

@@ -18,6 +18,11 @@ struct WordRecipe {
     /// A sample every this many iterations (0: none), from `prompt`, `sampleWords` words drawn
     /// from the top `topK`.
     var sampleEvery = 0, prompt = ["I", "can"], sampleWords = 25, topK = 5
+
+    /// The recipe's vocabulary: the whole text's, or the training words' with the cut-off.
+    func vocabulary(of corpus: Corpus, trainWords: ArraySlice<String>) -> Vocabulary {
+        vocabularyFromWholeText ? Vocabulary(corpus.words) : Vocabulary(trainWords, minCount: minCount)
+    }
 }
 
 struct WordRun {
@@ -34,7 +39,7 @@ struct WordRun {
 
 func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64, cancel: Cancellation, log: Log) throws -> WordRun {
     let (trainWords, validWords) = corpus.split(trainFraction)
-    let vocabulary = r.vocabularyFromWholeText ? Vocabulary(corpus.words) : Vocabulary(trainWords, minCount: r.minCount)
+    let vocabulary = r.vocabulary(of: corpus, trainWords: trainWords)
     let prompt = vocabulary.ids(r.prompt), promptIds = prompt.compactMap { $0 }
     guard promptIds.count == prompt.count, !promptIds.contains(where: { $0 == vocabulary.unknown }) else {
         throw UnrolledError("\(r.name): the prompt \(r.prompt.joined(separator: " ")) has a word outside the vocabulary")
@@ -83,9 +88,8 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
 /// The smoothed n-gram's validation perplexity with the same vocabulary and the same text: the
 /// training ids, then every validation id in the same rows the network reads, each predicted from
 /// the words before it in its row (a row's first word from nothing, as the network starts from zero).
-func nGramPerplexity(order: Int, _ r: WordRecipe, corpus: Corpus, trainFraction: Double) -> Double {
+func nGramPerplexity(order: Int, _ r: WordRecipe, vocabulary: Vocabulary, corpus: Corpus, trainFraction: Double) -> Double {
     let (trainWords, validWords) = corpus.split(trainFraction)
-    let vocabulary = r.vocabularyFromWholeText ? Vocabulary(corpus.words) : Vocabulary(trainWords, minCount: r.minCount)
     let trainIds = vocabulary.ids(trainWords).compactMap { $0 }, validIds = vocabulary.ids(validWords).compactMap { $0 }
     let model = NGramModel(order: order, vocabulary: vocabulary.count, training: trainIds)
     let valid = Batches(validIds, rows: r.rows, steps: r.steps)
