@@ -64,15 +64,17 @@ struct TimeSeriesChapter {
             jobs.append { _ in try config.seedList.map { try train(cell, hidden: 2, rep: honest, fitMonths: notebookFit, predict: test, seed: $0) } }
         }
         // 3. The search on seasonal log-differences, chosen on the validation tail.
-        struct Candidate { let cell: RecurrentNetwork.Cell, window: Int, hidden: Int }
+        struct Candidate { let kind: Representation.Kind, cell: RecurrentNetwork.Cell, window: Int, hidden: Int }
         var candidates: [Candidate] = []
-        for cell in config.cells { for w in config.windows { for h in config.hiddenSizes { candidates.append(.init(cell: cell, window: w, hidden: h)) } } }
+        for kind in config.representations {
+            for cell in config.cells { for w in config.windows { for h in config.hiddenSizes { candidates.append(.init(kind: kind, cell: cell, window: w, hidden: h)) } } }
+        }
         let stops = config.epochChoices
         for c in candidates {
             for fold in Forecasting.validationFolds {
                 jobs.append { _ in
                     // fitted on the months before the fold, scales included
-                    let rep = Representation(.seasonalLogDifference, window: c.window, y: y, scaleMonths: Array(0..<fold[0]))
+                    let rep = Representation(c.kind, window: c.window, y: y, scaleMonths: Array(0..<fold[0]))
                     let fit = Array(rep.firstTarget..<fold[0])
                     return try config.seedList.map {
                         try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: fold, seed: $0,
@@ -138,9 +140,15 @@ struct TimeSeriesChapter {
             summary.append(("test_rmse_\(key)", r))
         }
 
-        // The search.
-        var searchTable = CSVTable(["cell", "window", "hidden", "epochs", "validation_rmse_mean", "validation_rmse_std"])
-        var best: (Candidate, Int, Double)? = nil
+        // Which series to model: the differencing rule, on the training months only.
+        let differencing = Differencing(y: y, months: Array(0...Forecasting.lastTrainingMonth))
+        out.add("differencing.csv", differencing.table)
+        let ruleKind = differencing.chosenKind
+        log("Differencing rule on the training months: \(ruleKind.rawValue).")
+
+        // The search: every configuration on the validation folds.
+        var searchTable = CSVTable(["series", "cell", "window", "hidden", "epochs", "validation_rmse_mean", "validation_rmse_std"])
+        var bestOf: [Representation.Kind: (Candidate, Int, Double)] = [:]   // per series: configuration, epochs, RMSE
         var bestStops: [Int] = []           // how long each configuration is best trained
         let folds = Forecasting.validationFolds, validationMonths = folds.flatMap { $0 }
         for (i, c) in candidates.enumerated() {
@@ -152,8 +160,8 @@ struct TimeSeriesChapter {
                     f.rmse(runs.flatMap { $0[s].checkpoints[e]! }, months: validationMonths)
                 }
                 let (m, s) = Self.meanAndStd(rmses)
-                searchTable.append([Self.cellName(c.cell), "\(c.window)", "\(c.hidden)", "\(e)", Format.fixed(m, decimals: 2), Format.fixed(s, decimals: 2)])
-                if best == nil || m < best!.2 { best = (c, e, m) }
+                searchTable.append([c.kind.rawValue, Self.cellName(c.cell), "\(c.window)", "\(c.hidden)", "\(e)", Format.fixed(m, decimals: 2), Format.fixed(s, decimals: 2)])
+                if bestOf[c.kind] == nil || m < bestOf[c.kind]!.2 { bestOf[c.kind] = (c, e, m) }
                 if own == nil || m < own!.rmse { own = (e, m) }
             }
             bestStops.append(own!.epochs)
@@ -162,47 +170,73 @@ struct TimeSeriesChapter {
         summary.append(("search_configurations", Double(candidates.count)))
         summary.append(("search_best_at_most_100_epochs", Double(bestStops.filter { $0 <= 100 }.count)))
         summary.append(("search_best_at_least_400_epochs", Double(bestStops.filter { $0 >= 400 }.count)))
-        let chosen = best!.0, chosenEpochs = best!.1
-        log("Chosen on the validation tail: \(Self.cellName(chosen.cell)), window \(chosen.window), hidden \(chosen.hidden), \(chosenEpochs) epochs.")
 
-        // The chosen configuration, refitted on every training month, on the test months.
-        let rep = Representation(.seasonalLogDifference, window: chosen.window, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
-        let fit = Array(rep.firstTarget...Forecasting.lastTrainingMonth)
-        let finalRuns = try parallelMap(config.seedList.map { s in { (_: Cancellation) in try train(chosen.cell, hidden: chosen.hidden, rep: rep, fitMonths: fit, predict: test, seed: s, epochs: chosenEpochs) } })
-        let finalRMSE = finalRuns.map { f.rmse($0.predictions, months: test) }
-        let (bestMean, bestStd) = Self.meanAndStd(finalRMSE)
-        var finalTable = CSVTable(["seed", "test_rmse"])
-        for (s, r) in zip(config.seedList, finalRMSE) { finalTable.append(["\(s)", Format.fixed(r, decimals: 2)]) }
+        // The best configuration of each series, refitted on every training month, on the test months.
+        struct Final { let candidate: Candidate, epochs: Int, validation: Double, runs: [Run], rmse: [Double], ensemble: Double, linearAR: Double, linearARPredictions: [Double], trainingWindows: Int }
+        var finals: [Representation.Kind: Final] = [:]
+        for kind in config.representations {
+            let (c, epochs, validation) = bestOf[kind]!
+            let rep = Representation(kind, window: c.window, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
+            let fit = Array(rep.firstTarget...Forecasting.lastTrainingMonth)
+            let runs = try parallelMap(config.seedList.map { s in { (_: Cancellation) in try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: test, seed: s, epochs: epochs) } })
+            let average = (0..<test.count).map { i in runs.map { $0.predictions[i] }.reduce(0, +) / Double(runs.count) }
+            // The linear autoregression on the same inputs.
+            let ar = LinearAutoregression(inputs: fit.map(rep.input), targets: fit.map(rep.target))
+            let arPredictions = test.map { rep.passengers(ar.predict(rep.input($0)), month: $0) }
+            finals[kind] = Final(candidate: c, epochs: epochs, validation: validation, runs: runs,
+                                 rmse: runs.map { f.rmse($0.predictions, months: test) }, ensemble: f.rmse(average, months: test),
+                                 linearAR: f.rmse(arPredictions, months: test), linearARPredictions: arPredictions, trainingWindows: fit.count)
+            log("Best on \(kind.rawValue): \(Self.cellName(c.cell)), window \(c.window), hidden \(c.hidden), \(epochs) epochs.")
+        }
+        let chosen = finals[ruleKind]!
+        let (bestMean, bestStd) = Self.meanAndStd(chosen.rmse)
+        var finalTable = CSVTable(["series", "seed", "test_rmse"])
+        for kind in config.representations {
+            for (s, r) in zip(config.seedList, finals[kind]!.rmse) { finalTable.append([kind.rawValue, "\(s)", Format.fixed(r, decimals: 2)]) }
+        }
         out.add("best_seeds.csv", finalTable)
-
-        // The linear autoregression on the same inputs.
-        let ar = LinearAutoregression(inputs: fit.map(rep.input), targets: fit.map(rep.target))
-        let arRMSE = f.rmse(test.map { rep.passengers(ar.predict(rep.input($0)), month: $0) }, months: test)
-        baselineTable.append(["linear_ar", "least squares on the chosen network's inputs (\(chosen.window) seasonal log-differences)", Format.fixed(arRMSE, decimals: 1)])
+        baselineTable.append(["linear_ar", "least squares on the chosen network's inputs (its \(chosen.candidate.window) values of d)", Format.fixed(chosen.linearAR, decimals: 1)])
         out.add("baselines.csv", baselineTable)
 
-        var bestChart = LineChart(title: "Test months: the chosen \(Self.cellName(chosen.cell)) (seed \(config.seed)) against the baselines",
+        let c = chosen.candidate
+        var bestChart = LineChart(title: "Test months: the chosen \(Self.cellName(c.cell)) (seed \(config.seed)) against the baselines",
                                   xLabel: "month (0 = January 1949)", yLabel: "passengers (thousands)")
         bestChart.series = [
             .init("truth", x: test.map(Double.init), y: test.map { y[$0] }),
-            .init("\(Self.cellName(chosen.cell)), window \(chosen.window), H = \(chosen.hidden)", x: test.map(Double.init), y: finalRuns[0].predictions),
-            .init("linear autoregression", x: test.map(Double.init), y: test.map { rep.passengers(ar.predict(rep.input($0)), month: $0) }, dashed: true),
+            .init("\(Self.cellName(c.cell)), window \(c.window), H = \(c.hidden)", x: test.map(Double.init), y: chosen.runs[0].predictions),
+            .init("linear autoregression", x: test.map(Double.init), y: chosen.linearARPredictions, dashed: true),
             .init("seasonal growth baseline", x: test.map(Double.init), y: test.map(f.seasonalGrowth), dashed: true),
         ]
         out.add("best_predictions.svg", bestChart.svg)
 
         var table = CSVTable(["metric", "value"])
-        table.append(["best_cell", Self.cellName(chosen.cell)])
-        table.append(["best_window", "\(chosen.window)"])
-        table.append(["best_hidden", "\(chosen.hidden)"])
-        table.append(["best_epochs", "\(chosenEpochs)"])
-        table.append(["best_validation_rmse", Format.number(best!.2, digits: 4)])
+        table.append(["best_series", ruleKind.rawValue])
+        table.append(["best_cell", Self.cellName(c.cell)])
+        table.append(["best_window", "\(c.window)"])
+        table.append(["best_hidden", "\(c.hidden)"])
+        table.append(["best_epochs", "\(chosen.epochs)"])
+        table.append(["best_validation_rmse", Format.number(chosen.validation, digits: 4)])
         table.append(["test_rmse_best", Format.number(bestMean, digits: 4)])
         table.append(["test_rmse_best_std", Format.number(bestStd, digits: 3)])
-        table.append(["test_rmse_linear_ar", Format.number(arRMSE, digits: 4)])
-        table.append(["test_rmse_best_min_seed", Format.number(finalRMSE.min()!, digits: 4)])
-        table.append(["test_rmse_best_max_seed", Format.number(finalRMSE.max()!, digits: 4)])
-        table.append(["training_windows_best", "\(fit.count)"])
+        table.append(["test_rmse_linear_ar", Format.number(chosen.linearAR, digits: 4)])
+        table.append(["test_rmse_best_min_seed", Format.number(chosen.rmse.min()!, digits: 4)])
+        table.append(["test_rmse_best_max_seed", Format.number(chosen.rmse.max()!, digits: 4)])
+        table.append(["test_rmse_best_seed_average", Format.number(chosen.ensemble, digits: 4)])
+        table.append(["training_windows_best", "\(chosen.trainingWindows)"])
+        // The best configuration on seasonal log-differences alone.
+        let other = finals[.seasonalLogDifference]!, (otherMean, otherStd) = Self.meanAndStd(other.rmse)
+        table.append(["seasonal_only_cell", Self.cellName(other.candidate.cell)])
+        table.append(["seasonal_only_window", "\(other.candidate.window)"])
+        table.append(["seasonal_only_hidden", "\(other.candidate.hidden)"])
+        table.append(["seasonal_only_epochs", "\(other.epochs)"])
+        table.append(["seasonal_only_validation_rmse", Format.number(other.validation, digits: 4)])
+        table.append(["test_rmse_seasonal_only", Format.number(otherMean, digits: 4)])
+        table.append(["test_rmse_seasonal_only_std", Format.number(otherStd, digits: 3)])
+        table.append(["test_rmse_seasonal_only_min_seed", Format.number(other.rmse.min()!, digits: 4)])
+        table.append(["test_rmse_seasonal_only_max_seed", Format.number(other.rmse.max()!, digits: 4)])
+        table.append(["test_rmse_seasonal_only_linear_ar", Format.number(other.linearAR, digits: 4)])
+        for (k, v) in differencing.summary { table.append([k, Format.number(v, digits: 3)]) }
+        table.append(["mean_growth_test", Format.number(test.map { Representation.seasonalLogDifference(y, $0) }.reduce(0, +) / Double(test.count), digits: 3)])
         table.append(["test_max_on_training_scale", Format.number(test.map { honest.target($0) }.max()!, digits: 3)])
         table.append(["seeds", "\(config.seeds)"])
         for (k, v) in summary { table.append([k, Format.number(v, digits: 4)]) }

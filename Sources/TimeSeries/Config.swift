@@ -6,7 +6,8 @@ struct TimeSeriesConfig {
     var epochs: Int
     var seeds: Int
     var seed: UInt64
-    /// The candidates of the honest search: cell × window × hidden size, on seasonal log-differences.
+    /// The candidates of the honest search: series × cell × window × hidden size.
+    var representations: [Representation.Kind] = [.seasonalLogDifference, .airline]
     var cells: [RecurrentNetwork.Cell] = [.rnnTanh, .gru, .lstm]
     var windows = [4, 12, 24]
     var hiddenSizes = [2, 4, 8]

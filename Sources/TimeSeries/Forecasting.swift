@@ -36,7 +36,7 @@ struct Forecasting {
 /// How a model sees the series: what its inputs and targets are, and how a prediction becomes
 /// passengers again. Every scale is fitted on `scaleMonths` only.
 struct Representation {
-    enum Kind: String { case raw, seasonalLogDifference = "seasonal-log-diff" }
+    enum Kind: String { case raw, seasonalLogDifference = "seasonal-log-diff", airline = "seasonal-and-monthly-log-diff" }
     let kind: Kind
     let window: Int
     let y: [Double]
@@ -48,27 +48,46 @@ struct Representation {
     static func seasonalLogDifference(_ y: [Double], _ m: Int) -> Double { log(y[m]) - log(y[m - 12]) }
     // snippet.end
 
+    // snippet.airline-difference
+    /// `d_t = z_t − z_{t−1}`: the change in the year-on-year growth rate since last month (Box and
+    /// Jenkins's differencing for this very series). A prediction of `d_t = 0` is the seasonal
+    /// growth baseline, `ŷ_t = y_{t−12} · y_{t−1} / y_{t−13}`; a model of `d` learns corrections to it.
+    static func seasonalAndMonthlyLogDifference(_ y: [Double], _ m: Int) -> Double {
+        seasonalLogDifference(y, m) - seasonalLogDifference(y, m - 1)
+    }
+    // snippet.end
+
     /// The unscaled value of month `m` in this representation.
-    func value(_ m: Int) -> Double {
-        kind == .raw ? y[m] : Self.seasonalLogDifference(y, m)
+    func value(_ m: Int) -> Double { Self.value(kind, y, m) }
+
+    static func value(_ kind: Kind, _ y: [Double], _ m: Int) -> Double {
+        switch kind {
+        case .raw: y[m]
+        case .seasonalLogDifference: seasonalLogDifference(y, m)
+        case .airline: seasonalAndMonthlyLogDifference(y, m)
+        }
+    }
+
+    /// The first month with a value in this representation.
+    static func firstMonth(_ kind: Kind) -> Int {
+        switch kind { case .raw: 0; case .seasonalLogDifference: 12; case .airline: 13 }
     }
 
     /// The first month that can be a target (it needs `window` earlier values).
-    var firstTarget: Int { (kind == .raw ? 0 : 12) + window }
+    var firstTarget: Int { Self.firstMonth(kind) + window }
 
-    /// Raw values: min-max to [0, 1]; seasonal log-differences: standardized. Fitted on `scaleMonths`.
+    /// Raw values: min-max to [0, 1]; differences: standardized. Fitted on `scaleMonths`.
     init(_ kind: Kind, window: Int, y: [Double], scaleMonths: [Int]) {
         self.kind = kind
         self.window = window
         self.y = y
-        let first = kind == .raw ? 0 : 12
-        let months = scaleMonths.filter { $0 >= first }
-        let values = months.map { kind == .raw ? y[$0] : Self.seasonalLogDifference(y, $0) }
+        let months = scaleMonths.filter { $0 >= Self.firstMonth(kind) }
+        let values = months.map { Self.value(kind, y, $0) }
         switch kind {
         case .raw:
             offset = values.min()!
             scale = values.max()! - values.min()!
-        case .seasonalLogDifference:
+        case .seasonalLogDifference, .airline:
             let mean = values.reduce(0, +) / Double(values.count)
             offset = mean
             scale = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
@@ -82,7 +101,11 @@ struct Representation {
     /// A scaled prediction for month `m`, in thousands of passengers.
     func passengers(_ prediction: Double, month m: Int) -> Double {
         let v = prediction * scale + offset
-        return kind == .raw ? v : y[m - 12] * exp(v)
+        switch kind {
+        case .raw: return v
+        case .seasonalLogDifference: return y[m - 12] * exp(v)
+        case .airline: return y[m - 12] * y[m - 1] / y[m - 13] * exp(v)
+        }
     }
 }
 
