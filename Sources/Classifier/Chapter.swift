@@ -13,6 +13,8 @@ struct ClassifierChapter {
 
     /// A trained model (or ensemble) seen as a function from names to log-probabilities `[C]`.
     struct Predictor {
+        /// `network`, `n-gram` or `networks + n-gram`.
+        let family: String
         let label: String, description: String
         let logProbabilities: ([LabelledName]) -> [[Double]]
     }
@@ -38,7 +40,6 @@ struct ClassifierChapter {
         let (trainLetters, trainDisplay) = byLanguage(split.train, classes: C)
         let candidates = config.candidates
         let candidateTrainingNames = Array(split.train.prefix(config.trainingLimit ?? split.train.count))
-
         // Every training run is independent (own model, own seed), so they run in parallel.
         enum Job { case tutorial(TutorialCell, TutorialLoop.Result, ConfusionMatrix)
                    case recipe(any NameModel, TutorialLoop.Result)
@@ -117,39 +118,68 @@ struct ClassifierChapter {
             Scores(name: "Elman cell", validation: confusion(elman, on: split.validation, classes: C),
                    test: confusion(elman, on: split.test, classes: C)),
         ]
-        // The predictors to choose from: each candidate, and the ensemble of all of them.
+        // The predictors to choose from: each candidate, the ensemble of all of them, a character
+        // n-gram model per language, and the networks' ensemble together with each n-gram model.
         var predictors = trained.enumerated().map { k, model in
-            Predictor(label: String(k + 1), description: candidates[k].description) { batchedLogProbabilities(model, $0) }
+            Predictor(family: "network", label: String(k + 1), description: candidates[k].description) { batchedLogProbabilities(model, $0) }
+        }
+        let networks: ([LabelledName]) -> [[Double]] = { examples in
+            ensembleLogProbabilities(trained.map { batchedLogProbabilities($0, examples) })
         }
         if trained.count > 1 {
-            predictors.append(Predictor(label: "ensemble", description: "mean log-probability of candidates 1 to \(trained.count)") { examples in
-                ensembleLogProbabilities(trained.map { batchedLogProbabilities($0, examples) })
+            predictors.append(Predictor(family: "network", label: "ensemble", description: "mean log-probability of candidates 1 to \(trained.count)", logProbabilities: networks))
+        }
+        let nGrams = config.nGramOrders.map { NGramClassifier(order: $0, train: candidateTrainingNames, classes: C) }
+        for (order, model) in zip(config.nGramOrders, nGrams) {
+            predictors.append(Predictor(family: "n-gram", label: "\(order)-gram",
+                                        description: "Kneser–Ney character \(order)-gram per language, Bayes's rule") { $0.map { model.logProbabilities($0.name) } })
+        }
+        for (order, model) in zip(config.nGramOrders, nGrams) {
+            predictors.append(Predictor(family: "networks + n-gram", label: "\(predictors[trained.count > 1 ? trained.count : 0].label) + \(order)-gram",
+                                        description: "mean log-probability of the networks' ensemble and the \(order)-gram") { examples in
+                ensembleLogProbabilities([networks(examples), examples.map { model.logProbabilities($0.name) }])
             })
         }
         var selection = CSVTable(["candidate", "model", "tau", "validation_accuracy", "validation_balanced_accuracy", "criterion"])
         var best: (index: Int, tau: Double, criterion: Double)? = nil
+        var shortlist = CSVTable(["candidate", "model", "best_tau", "validation_accuracy", "validation_balanced_accuracy", "criterion"])
+        var bestOfFamily: [String: (index: Int, tau: Double, criterion: Double)] = [:]
         var validationLogp: [[[Double]]] = []
         for (k, predictor) in predictors.enumerated() {
             let lp = predictor.logProbabilities(split.validation)
             validationLogp.append(lp)
+            var own: [String]? = nil, ownCriterion = -Double.infinity
             for tau in config.taus {
                 let v = adjustedConfusion(lp, split.validation, logPrior: logPrior, tau: tau)
                 let criterion = config.criterion(accuracy: v.accuracy, balancedAccuracy: v.balancedAccuracy)
-                selection.append([predictor.label, predictor.description, Format.number(tau), Format.number(v.accuracy),
-                                  Format.number(v.balancedAccuracy), Format.number(criterion)])
+                let row = [predictor.label, predictor.description, Format.number(tau), Format.number(v.accuracy),
+                           Format.number(v.balancedAccuracy), Format.number(criterion)]
+                selection.append(row)
+                if criterion > ownCriterion { own = row; ownCriterion = criterion }
                 if best == nil || criterion > best!.criterion { best = (k, tau, criterion) }
+                if bestOfFamily[predictor.family].map({ criterion > $0.criterion }) ?? true { bestOfFamily[predictor.family] = (k, tau, criterion) }
             }
+            shortlist.append(own!)
         }
         out.add("selection.csv", selection)
+        out.add("selection_best.csv", shortlist)
         var choice = CSVTable(["field", "value"])
         choice.append(["candidate", predictors[best!.index].label])
         choice.append(["model", predictors[best!.index].description])
         choice.append(["tau", Format.number(best!.tau)])
         out.add("choice.csv", choice)
+        /// Validation and test scores of predictor `k` with decision shift `tau`.
+        func evaluate(_ name: String, _ k: Int, _ tau: Double) -> Scores {
+            Scores(name: name, validation: adjustedConfusion(validationLogp[k], split.validation, logPrior: logPrior, tau: tau),
+                   test: adjustedConfusion(predictors[k].logProbabilities(split.test), split.test, logPrior: logPrior, tau: tau))
+        }
         let chosen = predictors[best!.index], tau = best!.tau
-        let chosenTest = adjustedConfusion(chosen.logProbabilities(split.test), split.test, logPrior: logPrior, tau: tau)
-        let chosenValidation = adjustedConfusion(validationLogp[best!.index], split.validation, logPrior: logPrior, tau: tau)
-        scores.append(Scores(name: "best", validation: chosenValidation, test: chosenTest))
+        // The best of the networks alone and of the n-gram models alone, chosen the same way.
+        let bestNetwork = bestOfFamily["network"]!, bestNGram = bestOfFamily["n-gram"]!
+        scores.append(evaluate("best network", bestNetwork.index, bestNetwork.tau))
+        scores.append(evaluate("best n-gram", bestNGram.index, bestNGram.tau))
+        scores.append(evaluate("best", best!.index, tau))
+        let chosenTest = scores.last!.test, chosenValidation = scores.last!.validation
         log("chosen on validation: \(chosen.label) (\(chosen.description)), tau \(tau)")
         for s in scores {
             log("\(s.name): test accuracy \(Format.percent(s.test.accuracy))%, balanced \(Format.percent(s.test.balancedAccuracy))%")
@@ -217,6 +247,13 @@ struct ClassifierChapter {
             ("best_validation_accuracy", chosenValidation.accuracy),
             ("best_validation_balanced_accuracy", chosenValidation.balancedAccuracy),
             ("best_tau", tau),
+            ("best_network_test_accuracy", scores[2].test.accuracy),
+            ("best_network_test_balanced_accuracy", scores[2].test.balancedAccuracy),
+            ("best_network_tau", bestNetwork.tau),
+            ("best_ngram_test_accuracy", scores[3].test.accuracy),
+            ("best_ngram_test_balanced_accuracy", scores[3].test.balancedAccuracy),
+            ("best_ngram_order", Double(config.nGramOrders[bestNGram.index - predictors.firstIndex { $0.family == "n-gram" }!])),
+            ("best_ngram_tau", bestNGram.tau),
             ("lines", Double(data.lines.reduce(0) { $0 + $1.count })),
             ("distinct_pairs", Double(split.distinctCounts.reduce(0, +))),
             ("train_names", Double(split.train.count)),

@@ -35,6 +35,8 @@ struct ClassifierConfig {
         BatchRecipe(name: "candidate 3", cell: .gru, hiddenSize: 128, bidirectional: true, epochs: 10, batchSize: 32,
                     learningRate: 0.003, classWeightPower: 0.7),
     ]
+    /// Orders of the character n-gram classifiers compared with the networks.
+    var nGramOrders = [3, 4, 5]
     /// The chapter's goal on held-out names: both at once.
     var goalAccuracy = 0.82
     var goalBalancedAccuracy = 0.55
