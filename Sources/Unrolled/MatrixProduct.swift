@@ -138,22 +138,87 @@ public enum MatrixProduct {
     /// `kernelRowsOfB` over `k` in blocks of `kBlock` and over columns in blocks of `cBlock`. `C`
     /// is loaded, added to and stored once per block; a stored `Double` is reloaded exactly, and
     /// columns never interact, so each element still sums over ascending `k` with the same bits.
+    /// With enough rows of `A` to share it, each block of `B` is first copied into panels of
+    /// eight columns (`packedRowsOfB`), so that the kernel reads it sequentially.
     @inline(__always)
     static func blockedRowsOfB(
         m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
+        let pack = m >= packRows && n >= 8
+        let buffer = pack ? MutablePointer.allocate(capacity: kBlock * cBlock) : nil
+        defer { buffer?.deallocate() }
         var k0 = 0
         repeat {
             let kc = min(kBlock, k - k0)
             var j0 = 0
             repeat {
                 let nc = min(cBlock, n - j0)
-                kernelRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
-                              c: c + j0, ldc: ldc)
+                if let buffer {
+                    packedRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
+                                  c: c + j0, ldc: ldc, panels: buffer)
+                } else {
+                    kernelRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
+                                  c: c + j0, ldc: ldc)
+                }
                 j0 += nc
             } while j0 < n
             k0 += kc
         } while k0 < k
+    }
+
+    /// Rows of `A` from which packing a block of `B` pays for the copy.
+    static let packRows = 16
+
+    /// `kernelRowsOfB` with `B [K, N]` first copied into `panels`: eight columns at a time, each
+    /// panel `[K, 8]` contiguous. The 4 × 8 kernel is the same, operation for operation, so every
+    /// element of `C` gets the same bits; rows and columns left over go through `kernelRowsOfB`
+    /// and `rowsTail` on `B` itself.
+    @inline(__always)
+    static func packedRowsOfB(
+        m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int,
+        panels: MutablePointer
+    ) {
+        let m4 = m & ~3, n8 = n & ~7
+        for p in stride(from: 0, to: n8, by: 8) {
+            let panel = panels + p * k
+            for kk in 0..<k {
+                let src = b + kk * ldb + p
+                store4(load4(src), panel + kk * 8); store4(load4(src + 4), panel + kk * 8 + 4)
+            }
+        }
+        var i = 0
+        while i < m4 {
+            var p = 0
+            while p < n8 {
+                let c0 = c + i * ldc + p, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                var x0 = load4(c0), y0 = load4(c0 + 4)
+                var x1 = load4(c1), y1 = load4(c1 + 4)
+                var x2 = load4(c2), y2 = load4(c2 + 4)
+                var x3 = load4(c3), y3 = load4(c3 + 4)
+                var bp = UnsafePointer(panels + p * k)
+                var ap = a + i * aRow
+                for _ in 0..<k {
+                    let b0 = load4(bp), b1 = load4(bp + 4)
+                    let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
+                    let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
+                    x0 += a0 * b0; y0 += a0 * b1
+                    x1 += a1 * b0; y1 += a1 * b1
+                    x2 += a2 * b0; y2 += a2 * b1
+                    x3 += a3 * b0; y3 += a3 * b1
+                    bp += 8; ap += aCol
+                }
+                store4(x0, c0); store4(y0, c0 + 4)
+                store4(x1, c1); store4(y1, c1 + 4)
+                store4(x2, c2); store4(y2, c2 + 4)
+                store4(x3, c3); store4(y3, c3 + 4)
+                p += 8
+            }
+            if n8 < n { rowsTail(rows: i..<(i + 4), cols: n8..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
+            i += 4
+        }
+        if m4 < m {
+            kernelRowsOfB(m: m - m4, n: n, k: k, a: a + m4 * aRow, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c + m4 * ldc, ldc: ldc)
+        }
     }
 
     /// `C[M,N] += A[M,K] · B[K,N]`.

@@ -25,6 +25,8 @@ command.main { options in
 /// `make bench`: training steps of the lab's recipe (16 × 20 words, Embedding 64, RNN 64, full
 /// vocabulary), median of five runs of 20 steps.
 func benchmark(_ corpus: Corpus) {
+    // one thread, as PyTorch in the comparison; the book's runs use every core
+    MatrixProduct.maxThreads = 1
     let r = WordRecipe(name: "bench")
     let (trainWords, _) = corpus.split(0.9)
     let vocabulary = Vocabulary(corpus.words)

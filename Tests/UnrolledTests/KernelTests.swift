@@ -28,9 +28,11 @@ import Testing
         }
     }
 
-    /// Blocking over `k` (nn, tn) and over the rows of `B` (nt) keeps every element's bits.
-    @Test func blockedProductsKeepTheirBits() {
-        let (m, n, k) = (9, 2 * MatrixProduct.nBlock + 37, 2 * MatrixProduct.kBlock + 45)
+    /// Blocking over `k` (nn, tn) and over the rows of `B` (nt), and packing blocks of `B` when
+    /// `A` has enough rows, keep every element's bits.
+    @Test(arguments: [9, MatrixProduct.packRows + 3])
+    func blockedProductsKeepTheirBits(m: Int) {
+        let (n, k) = (2 * MatrixProduct.nBlock + 37, 2 * MatrixProduct.kBlock + 45)
         var rng = SeededRandom(seed: 98)
         let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), bt = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
         let saved = MatrixProduct.maxThreads
