@@ -50,17 +50,30 @@ public final class FloatHead {
     /// `SoftmaxCrossEntropy.meanLoss` on `Float` logits: the exponentials in `Double`
     /// (`VectorMath.exp`), the probabilities stored back as `Float`, the loss summed in `Double`.
     public static func meanLoss(_ z: inout [Float], targets: [Int], classes C: Int) -> Double {
-        let N = targets.count, C4 = C & ~3
+        let N = targets.count, C4 = C & ~3, C8 = C & ~7
         var total = 0.0
         z.withUnsafeMutableBufferPointer { z in
             for n in 0..<N {
                 let row = z.baseAddress! + n * C
-                var m: Float = -.infinity
-                for c in 0..<C { m = max(m, row[c]) }
+                // the largest logit: eight lanes at a time (a maximum does not depend on order)
+                var lanes = SIMD8<Float>(repeating: -.infinity)
+                var c = 0
+                while c < C8 { let x = FloatProduct.load8(row + c); lanes.replace(with: x, where: x .> lanes); c += 8 }
+                var m = lanes.max()
+                while c < C { m = max(m, row[c]); c += 1 }
                 let y = targets[n], zy = Double(row[y] - m)
                 let mv = SIMD4<Double>(repeating: Double(m))
                 var sv = SIMD4<Double>()
-                var c = 0
+                // two independent exponentials per pass, added to the lanes in the same order
+                c = 0
+                while c < C8 {
+                    let x = FloatProduct.load8(row + c)
+                    let e0 = VectorMath.exp(SIMD4<Double>(x.lowHalf) - mv), e1 = VectorMath.exp(SIMD4<Double>(x.highHalf) - mv)
+                    FloatProduct.store8(SIMD8<Float>(lowHalf: SIMD4<Float>(e0), highHalf: SIMD4<Float>(e1)), row + c)
+                    sv += e0
+                    sv += e1
+                    c += 8
+                }
                 while c < C4 {
                     let x = SIMD4<Double>(Double(row[c]), Double(row[c + 1]), Double(row[c + 2]), Double(row[c + 3]))
                     let e = VectorMath.exp(x - mv)

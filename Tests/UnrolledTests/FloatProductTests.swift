@@ -92,4 +92,41 @@ import Testing
         #expect(close(dW, linear.weight.grad))
         #expect(close(db, linear.bias!.grad))
     }
+
+    /// The fused loss in `Float` computes, bit for bit, what this plain statement of its order
+    /// computes: the largest logit, then `exp(z − m)` in `Double` four classes at a time (lanes
+    /// summed as `(s0 + s1) + (s2 + s3)`), the remaining classes one by one, then the scaling.
+    @Test(arguments: [5, 8, 37, 301])
+    func fusedLossKeepsItsOrder(classes C: Int) {
+        var rng = SeededRandom(seed: 13)
+        let N = 7, y = (0..<N).map { _ in rng.int(below: C) }
+        let logits = (0..<(N * C)).map { _ in Float(rng.uniform(-20, 20)) }
+        var reference = logits
+        var total = 0.0
+        for n in 0..<N {
+            var m: Float = -.infinity
+            for c in 0..<C { m = max(m, reference[n * C + c]) }
+            var sv = SIMD4<Double>(), c = 0
+            while c + 4 <= C {
+                let x = SIMD4<Double>((0..<4).map { Double(reference[n * C + c + $0]) })
+                let e = VectorMath.exp(x - SIMD4(repeating: Double(m)))
+                for l in 0..<4 { reference[n * C + c + l] = Float(e[l]) }
+                sv += e
+                c += 4
+            }
+            var s = (sv[0] + sv[1]) + (sv[2] + sv[3])
+            while c < C {
+                let e = VectorMath.exp(SIMD4(repeating: Double(reference[n * C + c] - m)))[0]
+                reference[n * C + c] = Float(e); s += e; c += 1
+            }
+            total += log(s) - Double(logits[n * C + y[n]] - m)
+            let scale = Float(1 / (s * Double(N)))
+            for c in 0..<C { reference[n * C + c] *= scale }
+            reference[n * C + y[n]] -= Float(1 / Double(N))
+        }
+        var fused = logits
+        let loss = FloatHead.meanLoss(&fused, targets: y, classes: C)
+        #expect(loss == total / Double(N))
+        #expect(fused == reference)
+    }
 }
