@@ -91,6 +91,19 @@ public enum FloatProduct {
         }
     }
 
+    @inline(__always) static func load4(_ p: Pointer) -> SIMD4<Float> { UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self) }
+    @inline(__always) static func store4(_ v: SIMD4<Float>, _ p: MutablePointer) { UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self) }
+
+    /// `((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7))` of `p`, `q`, `r` and `s` at once: each
+    /// level adds the even lanes to the odd ones, so every sum pairs the same lanes as written.
+    @inline(__always)
+    static func laneSums(_ p: SIMD8<Float>, _ q: SIMD8<Float>, _ r: SIMD8<Float>, _ s: SIMD8<Float>) -> SIMD4<Float> {
+        let pq = SIMD8(lowHalf: p.evenHalf, highHalf: q.evenHalf) + SIMD8(lowHalf: p.oddHalf, highHalf: q.oddHalf)
+        let rs = SIMD8(lowHalf: r.evenHalf, highHalf: s.evenHalf) + SIMD8(lowHalf: r.oddHalf, highHalf: s.oddHalf)
+        let halves = SIMD8(lowHalf: pq.evenHalf, highHalf: rs.evenHalf) + SIMD8(lowHalf: pq.oddHalf, highHalf: rs.oddHalf)
+        return halves.evenHalf + halves.oddHalf
+    }
+
     static func dotProducts(m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int) {
         let k8 = k & ~7
         @inline(__always) func finish(_ v: SIMD8<Float>, _ ar: Pointer, _ br: Pointer) -> Float {
@@ -120,10 +133,16 @@ public enum FloatProduct {
                         kk += 8
                     }
                     let c0 = c + i * ldc + j
-                    c0[0] += finish(s00, a0, b0); c0[1] += finish(s01, a0, b1); c0[2] += finish(s02, a0, b2); c0[3] += finish(s03, a0, b3)
-                    if rows == 2 {
-                        let c1 = c0 + ldc
-                        c1[0] += finish(s10, a1, b0); c1[1] += finish(s11, a1, b1); c1[2] += finish(s12, a1, b2); c1[3] += finish(s13, a1, b3)
+                    if k8 == k {
+                        // no tail: the four lane sums of a row at once, in the same pairwise order
+                        store4(load4(c0) + laneSums(s00, s01, s02, s03), c0)
+                        if rows == 2 { store4(load4(c0 + ldc) + laneSums(s10, s11, s12, s13), c0 + ldc) }
+                    } else {
+                        c0[0] += finish(s00, a0, b0); c0[1] += finish(s01, a0, b1); c0[2] += finish(s02, a0, b2); c0[3] += finish(s03, a0, b3)
+                        if rows == 2 {
+                            let c1 = c0 + ldc
+                            c1[0] += finish(s10, a1, b0); c1[1] += finish(s11, a1, b1); c1[2] += finish(s12, a1, b2); c1[3] += finish(s13, a1, b3)
+                        }
                     }
                     j += 4
                 }
