@@ -29,7 +29,7 @@ public final class FloatHead {
         let h32 = h.map(Float.init)
         var z = [Float](repeating: 0, count: N * V)                     // logits [N, V] = b + h Wᵀ
         z.withUnsafeMutableBufferPointer { z in b32.withUnsafeBufferPointer { b in
-            for n in 0..<N { for v in 0..<V { z[n * V + v] = b[v] } }
+            for n in 0..<N { (z.baseAddress! + n * V).update(from: b.baseAddress!, count: V) }
         } }
         FloatProduct.addProductTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H, c: &z, ldc: V)
         let loss = Self.meanLoss(&z, targets: targets, classes: V)       // z ← ∂L/∂logits
@@ -38,7 +38,18 @@ public final class FloatHead {
         linear.weight.grad.withUnsafeMutableBufferPointer { g in for i in 0..<(V * H) { g[i] += Double(dW[i]) } }
         if let bias = linear.bias {                                     // through + b: Σ_n dz
             z.withUnsafeBufferPointer { z in bias.grad.withUnsafeMutableBufferPointer { g in
-                for n in 0..<N { for v in 0..<V { g[v] += Double(z[n * V + v]) } }
+                let g = g.baseAddress!, V4 = V & ~3
+                for n in 0..<N {                                        // ascending n for every v
+                    let row = z.baseAddress! + n * V
+                    var v = 0
+                    while v < V4 {
+                        let sum = UnsafeRawPointer(g + v).loadUnaligned(as: SIMD4<Double>.self)
+                            + SIMD4<Double>(UnsafeRawPointer(row + v).loadUnaligned(as: SIMD4<Float>.self))
+                        UnsafeMutableRawPointer(g + v).storeBytes(of: sum, as: SIMD4<Double>.self)
+                        v += 4
+                    }
+                    while v < V { g[v] += Double(row[v]); v += 1 }
+                }
             } }
         }
         var dh32 = [Float](repeating: 0, count: N * H)                  // ... for h: dz W
