@@ -7,13 +7,7 @@ mode=--quick
 source "$(dirname "$0")/cli-expect.sh"
 
 # A data directory with the names intact and the Time Machine replaced by the bytes on stdin.
-text_with() {
-  local dir="$work/$1"
-  mkdir -p "$dir/timemachine"
-  cp -R "$data/names" "$dir/names"
-  cat >"$dir/timemachine/timemachine.txt"
-  echo "$dir"
-}
+text_with() { data_with "$1" timemachine/timemachine.txt names; }
 
 expect 2 "unknown option '--frobnicate'" -- --data "$data" --frobnicate
 expect 2 "needs an integer" -- --data "$data" --seed many

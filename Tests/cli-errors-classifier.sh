@@ -6,13 +6,7 @@ exe=$1 data=$2
 source "$(dirname "$0")/cli-expect.sh"
 
 # A copy of the names data whose Greek.txt is replaced by the bytes on stdin.
-names_with_greek() {
-  local dir="$work/$1"
-  mkdir -p "$dir/names"
-  cp "$data"/names/*.txt "$dir/names/"
-  cat >"$dir/names/Greek.txt"
-  echo "$dir"
-}
+names_with_greek() { data_with "$1" names/Greek.txt names; }
 
 expect 2 "unknown option '--frobnicate'" -- --data "$data" --frobnicate
 expect 2 "needs a value" -- --data "$data" --learning-rate

@@ -7,12 +7,7 @@ mode=--quick
 source "$(dirname "$0")/cli-expect.sh"
 
 # A data directory whose airline file is replaced by the bytes on stdin.
-airline_with() {
-  local dir="$work/$1"
-  mkdir -p "$dir/airline"
-  cat >"$dir/airline/airline-passengers.csv"
-  echo "$dir"
-}
+airline_with() { data_with "$1" airline/airline-passengers.csv; }
 
 expect 2 "unknown option '--frobnicate'" -- --data "$data" --frobnicate
 expect 2 "finite number" -- --data "$data" --learning-rate fast

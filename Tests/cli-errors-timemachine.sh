@@ -8,12 +8,7 @@ mode=--quick
 source "$(dirname "$0")/cli-expect.sh"
 
 # A data directory whose Time Machine is the bytes on stdin.
-text_with() {
-  local dir="$work/$1"
-  mkdir -p "$dir/timemachine"
-  cat >"$dir/timemachine/timemachine.txt"
-  echo "$dir"
-}
+text_with() { data_with "$1" timemachine/timemachine.txt; }
 
 expect 2 "unknown option '--frobnicate'" -- --data "$data" --frobnicate
 expect 2 "needs an integer" -- --data "$data" --seed many

@@ -22,6 +22,17 @@ expect() {
   fi
 }
 
+# data_with NAME FILE [DATASET...]: a data directory $work/NAME holding a copy of each DATASET
+# (a directory of the real data) and FILE (a path inside it) replaced by the bytes on stdin;
+# prints the directory.
+data_with() {
+  local dir="$work/$1" file=$2; shift 2
+  mkdir -p "$dir/$(dirname "$file")"
+  for dataset in "$@"; do cp -R "$data/$dataset" "$dir/"; done
+  cat >"$dir/$file"
+  echo "$dir"
+}
+
 # Ends the script: fails if any case failed.
 finish() {
   if [ "$failures" -ne 0 ]; then echo "$failures bad-input case(s) failed"; exit 1; fi

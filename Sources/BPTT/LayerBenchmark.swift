@@ -47,9 +47,7 @@ enum KernelBenchmark {
         for threads in [1, ProcessInfo.processInfo.activeProcessorCount] {
             MatrixProduct.maxThreads = threads
             func time(_ name: String, _ body: () -> Void) {
-                var t: [Double] = []
-                for _ in 0..<9 { let clock = Stopwatch(); body(); t.append(clock.seconds) }
-                let median = t.sorted()[4]
+                let median = Bench.median(9, body)
                 Bench.row("matmul-\(name)-threads-\(threads)", steps: 1, seconds: median)
                 Bench.note("  matmul-\(name)-threads-\(threads): \(Format.fixed(flops / median / 1e9, decimals: 1)) GFLOP/s")
             }
@@ -83,9 +81,7 @@ enum KernelBenchmark {
         for n in [256, 512, 1024] {
             let a = (0..<(n * n)).map { _ in rng.uniform(-1, 1) }, b = a
             var c = [Double](repeating: 0, count: n * n)
-            var t: [Double] = []
-            for _ in 0..<3 { let clock = Stopwatch(); MatrixProduct.addProduct(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n); t.append(clock.seconds) }
-            let median = t.sorted()[1]
+            let median = Bench.median(3) { MatrixProduct.addProduct(m: n, n: n, k: n, a: a, lda: n, b: b, ldb: n, c: &c, ldc: n) }
             Bench.row("matmul-double-nn-square-\(n)-threads-1", steps: 1, seconds: median)
             Bench.note("  matmul-double-nn-square-\(n): \(Format.fixed(2 * Double(n * n * n) / median / 1e9, decimals: 1)) GFLOP/s (limit about 43)")
         }

@@ -19,6 +19,19 @@ struct ClassifierChapter {
         let logProbabilities: ([LabelledName]) -> [[Double]]
     }
 
+    /// `f`, computed once for each list of names it is asked about (log-probabilities depend
+    /// only on the names).
+    static func remembered(_ f: @escaping ([LabelledName]) -> [[Double]]) -> ([LabelledName]) -> [[Double]] {
+        var answers: [[String]: [[Double]]] = [:]
+        return { examples in
+            let key = examples.map(\.name)
+            if let known = answers[key] { return known }
+            let answer = f(examples)
+            answers[key] = answer
+            return answer
+        }
+    }
+
     /// Held-out results of one model.
     struct Scores {
         var name: String
@@ -123,21 +136,22 @@ struct ClassifierChapter {
         var predictors = trained.enumerated().map { k, model in
             Predictor(family: "network", label: String(k + 1), description: candidates[k].description) { batchedLogProbabilities(model, $0) }
         }
-        let networks: ([LabelledName]) -> [[Double]] = { examples in
-            ensembleLogProbabilities(trained.map { batchedLogProbabilities($0, examples) })
-        }
+        // the ensemble is scored once per list of names, however many predictors include it
+        let networks = Self.remembered { examples in ensembleLogProbabilities(trained.map { batchedLogProbabilities($0, examples) }) }
         if trained.count > 1 {
             predictors.append(Predictor(family: "network", label: "ensemble", description: "mean log-probability of candidates 1 to \(trained.count)", logProbabilities: networks))
         }
-        let nGrams = config.nGramOrders.map { NGramClassifier(order: $0, train: candidateTrainingNames, classes: C) }
-        for (order, model) in zip(config.nGramOrders, nGrams) {
-            predictors.append(Predictor(family: "n-gram", label: "\(order)-gram",
-                                        description: "Kneser–Ney character \(order)-gram per language, Bayes's rule") { $0.map { model.logProbabilities($0.name) } })
+        let nGrams = config.nGramOrders.map { order in
+            let model = NGramClassifier(order: order, train: candidateTrainingNames, classes: C)
+            return Predictor(family: "n-gram", label: "\(order)-gram", description: "Kneser–Ney character \(order)-gram per language, Bayes's rule",
+                             logProbabilities: Self.remembered { $0.map { model.logProbabilities($0.name) } })
         }
-        for (order, model) in zip(config.nGramOrders, nGrams) {
-            predictors.append(Predictor(family: "networks + n-gram", label: "\(predictors[trained.count > 1 ? trained.count : 0].label) + \(order)-gram",
+        predictors += nGrams
+        let networksLabel = trained.count > 1 ? "ensemble" : "1"
+        for (order, nGram) in zip(config.nGramOrders, nGrams) {
+            predictors.append(Predictor(family: "networks + n-gram", label: "\(networksLabel) + \(order)-gram",
                                         description: "mean log-probability of the networks' ensemble and the \(order)-gram") { examples in
-                ensembleLogProbabilities([networks(examples), examples.map { model.logProbabilities($0.name) }])
+                ensembleLogProbabilities([networks(examples), nGram.logProbabilities(examples)])
             })
         }
         var selection = CSVTable(["candidate", "model", "tau", "validation_accuracy", "validation_balanced_accuracy", "criterion"])

@@ -189,7 +189,6 @@ struct TimeSeriesChapter {
             log("Best on \(kind.rawValue): \(Self.cellName(c.cell)), window \(c.window), hidden \(c.hidden), \(epochs) epochs.")
         }
         let chosen = finals[ruleKind]!
-        let (bestMean, bestStd) = Self.meanAndStd(chosen.rmse)
         var finalTable = CSVTable(["series", "seed", "test_rmse"])
         for kind in config.representations {
             for (s, r) in zip(config.seedList, finals[kind]!.rmse) { finalTable.append([kind.rawValue, "\(s)", Format.fixed(r, decimals: 2)]) }
@@ -211,32 +210,27 @@ struct TimeSeriesChapter {
 
         var table = CSVTable(["metric", "value"])
         table.append(["best_series", ruleKind.rawValue])
-        table.append(["best_cell", Self.cellName(c.cell)])
-        table.append(["best_window", "\(c.window)"])
-        table.append(["best_hidden", "\(c.hidden)"])
-        table.append(["best_epochs", "\(chosen.epochs)"])
-        table.append(["best_validation_rmse", Format.number(chosen.validation, digits: 4)])
-        table.append(["test_rmse_best", Format.number(bestMean, digits: 4)])
-        table.append(["test_rmse_best_std", Format.number(bestStd, digits: 3)])
-        table.append(["test_rmse_linear_ar", Format.number(chosen.linearAR, digits: 4)])
-        table.append(["test_rmse_best_min_seed", Format.number(chosen.rmse.min()!, digits: 4)])
-        table.append(["test_rmse_best_max_seed", Format.number(chosen.rmse.max()!, digits: 4)])
+        /// The rows of one refitted configuration: `\(name)_cell` …, `test_rmse_\(name)` ….
+        func rows(_ final: Final, name: String, linearAR: String) {
+            let (mean, std) = Self.meanAndStd(final.rmse)
+            table.append(["\(name)_cell", Self.cellName(final.candidate.cell)])
+            table.append(["\(name)_window", "\(final.candidate.window)"])
+            table.append(["\(name)_hidden", "\(final.candidate.hidden)"])
+            table.append(["\(name)_epochs", "\(final.epochs)"])
+            table.append(["\(name)_validation_rmse", Format.number(final.validation, digits: 4)])
+            table.append(["test_rmse_\(name)", Format.number(mean, digits: 4)])
+            table.append(["test_rmse_\(name)_std", Format.number(std, digits: 3)])
+            table.append([linearAR, Format.number(final.linearAR, digits: 4)])
+            table.append(["test_rmse_\(name)_min_seed", Format.number(final.rmse.min()!, digits: 4)])
+            table.append(["test_rmse_\(name)_max_seed", Format.number(final.rmse.max()!, digits: 4)])
+        }
+        rows(chosen, name: "best", linearAR: "test_rmse_linear_ar")
         table.append(["test_rmse_best_seed_average", Format.number(chosen.ensemble, digits: 4)])
         table.append(["training_windows_best", "\(chosen.trainingWindows)"])
         // The best configuration on seasonal log-differences alone.
-        let other = finals[.seasonalLogDifference]!, (otherMean, otherStd) = Self.meanAndStd(other.rmse)
-        table.append(["seasonal_only_cell", Self.cellName(other.candidate.cell)])
-        table.append(["seasonal_only_window", "\(other.candidate.window)"])
-        table.append(["seasonal_only_hidden", "\(other.candidate.hidden)"])
-        table.append(["seasonal_only_epochs", "\(other.epochs)"])
-        table.append(["seasonal_only_validation_rmse", Format.number(other.validation, digits: 4)])
-        table.append(["test_rmse_seasonal_only", Format.number(otherMean, digits: 4)])
-        table.append(["test_rmse_seasonal_only_std", Format.number(otherStd, digits: 3)])
-        table.append(["test_rmse_seasonal_only_min_seed", Format.number(other.rmse.min()!, digits: 4)])
-        table.append(["test_rmse_seasonal_only_max_seed", Format.number(other.rmse.max()!, digits: 4)])
-        table.append(["test_rmse_seasonal_only_linear_ar", Format.number(other.linearAR, digits: 4)])
+        rows(finals[.seasonalLogDifference]!, name: "seasonal_only", linearAR: "test_rmse_seasonal_only_linear_ar")
         for (k, v) in differencing.summary { table.append([k, Format.number(v, digits: 3)]) }
-        table.append(["mean_growth_test", Format.number(test.map { Representation.seasonalLogDifference(y, $0) }.reduce(0, +) / Double(test.count), digits: 3)])
+        table.append(["mean_growth_test", Format.number(Differencing.mean(test.map { Representation.seasonalLogDifference(y, $0) }), digits: 3)])
         table.append(["test_max_on_training_scale", Format.number(test.map { honest.target($0) }.max()!, digits: 3)])
         table.append(["seeds", "\(config.seeds)"])
         for (k, v) in summary { table.append([k, Format.number(v, digits: 4)]) }

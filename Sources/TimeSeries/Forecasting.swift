@@ -88,9 +88,8 @@ struct Representation {
             offset = values.min()!
             scale = values.max()! - values.min()!
         case .seasonalLogDifference, .airline:
-            let mean = values.reduce(0, +) / Double(values.count)
-            offset = mean
-            scale = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+            offset = Differencing.mean(values)
+            scale = Differencing.standardDeviation(values)
         }
     }
 

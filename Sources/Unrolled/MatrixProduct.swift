@@ -30,6 +30,34 @@ public enum MatrixProduct {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
+    /// The kernel of the `nn` and `tn` forms: four rows by eight columns of `C` (eight vector
+    /// accumulators), `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending `k`, where `A[i, k]` is at
+    /// `a[i * aRow + k * aCol]` and `B[k, 0 ..< 8]` at `b + k * bStep` (a row of `B` itself, or of
+    /// a packed panel).
+    @inline(__always)
+    static func tile4x8(k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, bStep: Int, c: MutablePointer, ldc: Int) {
+        let c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+        var x0 = load4(c0), y0 = load4(c0 + 4)
+        var x1 = load4(c1), y1 = load4(c1 + 4)
+        var x2 = load4(c2), y2 = load4(c2 + 4)
+        var x3 = load4(c3), y3 = load4(c3 + 4)
+        var bp = b, ap = a
+        for _ in 0..<k {
+            let b0 = load4(bp), b1 = load4(bp + 4)
+            let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
+            let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
+            x0 += a0 * b0; y0 += a0 * b1
+            x1 += a1 * b0; y1 += a1 * b1
+            x2 += a2 * b0; y2 += a2 * b1
+            x3 += a3 * b0; y3 += a3 * b1
+            bp += bStep; ap += aCol
+        }
+        store4(x0, c0); store4(y0, c0 + 4)
+        store4(x1, c1); store4(y1, c1 + 4)
+        store4(x2, c2); store4(y2, c2 + 4)
+        store4(x3, c3); store4(y3, c3 + 4)
+    }
+
     /// `C[M,N] += A · B` where `A[i,k]` is at `a[i * aRow + k * aCol]` and `B` is `[K,N]` with
     /// row stride `ldb`; `C` has row stride `ldc`. Each `C[i,j]` sums over ascending `k`.
     @inline(__always)
@@ -44,26 +72,7 @@ public enum MatrixProduct {
         while i + 4 <= m {
             var j = 0
             while j + 8 <= n {
-                let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-                var x0 = load4(c0), y0 = load4(c0 + 4)
-                var x1 = load4(c1), y1 = load4(c1 + 4)
-                var x2 = load4(c2), y2 = load4(c2 + 4)
-                var x3 = load4(c3), y3 = load4(c3 + 4)
-                for kk in 0..<k {
-                    let bp = b + kk * ldb + j
-                    let b0 = load4(bp), b1 = load4(bp + 4)
-                    let ap = a + kk * aCol + i * aRow
-                    let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
-                    let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
-                    x0 += a0 * b0; y0 += a0 * b1
-                    x1 += a1 * b0; y1 += a1 * b1
-                    x2 += a2 * b0; y2 += a2 * b1
-                    x3 += a3 * b0; y3 += a3 * b1
-                }
-                store4(x0, c0); store4(y0, c0 + 4)
-                store4(x1, c1); store4(y1, c1 + 4)
-                store4(x2, c2); store4(y2, c2 + 4)
-                store4(x3, c3); store4(y3, c3 + 4)
+                tile4x8(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: b + j, bStep: ldb, c: c + i * ldc + j, ldc: ldc)
                 j += 8
             }
             if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
@@ -170,8 +179,8 @@ public enum MatrixProduct {
     static let packRows = 16
 
     /// `kernelRowsOfB` with `B [K, N]` first copied into `panels`: eight columns at a time, each
-    /// panel `[K, 8]` contiguous. The 4 × 8 kernel is the same, operation for operation, so every
-    /// element of `C` gets the same bits; rows and columns left over go through `kernelRowsOfB`
+    /// panel `[K, 8]` contiguous. The 4 × 8 kernel is the same (`tile4x8`), so every element of
+    /// `C` gets the same bits; rows and columns left over go through `kernelRowsOfB`
     /// and `rowsTail` on `B` itself.
     @inline(__always)
     static func packedRowsOfB(
@@ -190,27 +199,7 @@ public enum MatrixProduct {
         while i < m4 {
             var p = 0
             while p < n8 {
-                let c0 = c + i * ldc + p, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-                var x0 = load4(c0), y0 = load4(c0 + 4)
-                var x1 = load4(c1), y1 = load4(c1 + 4)
-                var x2 = load4(c2), y2 = load4(c2 + 4)
-                var x3 = load4(c3), y3 = load4(c3 + 4)
-                var bp = UnsafePointer(panels + p * k)
-                var ap = a + i * aRow
-                for _ in 0..<k {
-                    let b0 = load4(bp), b1 = load4(bp + 4)
-                    let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
-                    let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
-                    x0 += a0 * b0; y0 += a0 * b1
-                    x1 += a1 * b0; y1 += a1 * b1
-                    x2 += a2 * b0; y2 += a2 * b1
-                    x3 += a3 * b0; y3 += a3 * b1
-                    bp += 8; ap += aCol
-                }
-                store4(x0, c0); store4(y0, c0 + 4)
-                store4(x1, c1); store4(y1, c1 + 4)
-                store4(x2, c2); store4(y2, c2 + 4)
-                store4(x3, c3); store4(y3, c3 + 4)
+                tile4x8(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: panels + p * k, bStep: 8, c: c + i * ldc + p, ldc: ldc)
                 p += 8
             }
             if n8 < n { rowsTail(rows: i..<(i + 4), cols: n8..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
