@@ -40,7 +40,8 @@ final class MinCharRNN {
                 MatrixProduct.addProductTransposedB(m: 1, n: H, k: H, a: h.baseAddress! + t * H, lda: H,
                                                     b: w.baseAddress!, ldb: H, c: &a, ldc: H)
             } }
-            for j in 0..<H { hs[(t + 1) * H + j] = tanh(a[j]) }
+            a.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: H) }
+            for j in 0..<H { hs[(t + 1) * H + j] = a[j] }
         }
         // every step's scores at once: y = h W_hyᵀ + b_y, [T, V]; then p = softmax(y)
         var y = [Double](repeating: 0, count: T * V)
@@ -105,8 +106,9 @@ final class MinCharRNN {
             for j in 0..<H {
                 var s = wxh.value[j * V + x] + bh.value[j]
                 for k in 0..<H { s += whh.value[j * H + k] * h[k] }
-                a[j] = tanh(s)
+                a[j] = s
             }
+            a.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: H) }
             h = a
             var y = [Double](repeating: 0, count: V)
             for v in 0..<V {

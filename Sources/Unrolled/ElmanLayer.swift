@@ -67,7 +67,7 @@ public final class ElmanLayer: SequenceLayer {
                         m: B, n: H, k: H, a: hPrev, lda: H, b: w.baseAddress!, ldb: H, c: h, ldc: H)
                     // h_t = act(pre_t)
                     switch activation {
-                    case .tanh: for i in 0..<BH { h[i] = Foundation.tanh(h[i]) }
+                    case .tanh: VectorMath.tanh(h, count: BH)
                     case .relu: for i in 0..<BH { h[i] = max(0, h[i]) }
                     }
                 }

@@ -27,11 +27,11 @@ public final class FloatHead {
         if w32.count != linear.weight.count { refresh() }
         let N = targets.count, H = linear.inputSize, V = vocabulary
         let h32 = h.map(Float.init)
-        var z = [Float](repeating: 0, count: N * V)                     // logits [N, V] = b + h Wᵀ
-        z.withUnsafeMutableBufferPointer { z in b32.withUnsafeBufferPointer { b in
-            for n in 0..<N { (z.baseAddress! + n * V).update(from: b.baseAddress!, count: V) }
-        } }
-        FloatProduct.addProductTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H, c: &z, ldc: V)
+        let bias = b32.count == V ? b32 : [Float](repeating: 0, count: V)
+        var z = [Float](unsafeUninitializedCapacity: N * V) { z, count in   // logits [N, V] = b + h Wᵀ
+            FloatProduct.productTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H, bias: bias, c: z.baseAddress!, ldc: V)
+            count = N * V
+        }
         let loss = Self.meanLoss(&z, targets: targets, classes: V)       // z ← ∂L/∂logits
         var dW = [Float](repeating: 0, count: V * H)                    // through h Wᵀ, for W: dzᵀ h
         FloatProduct.addProductTransposedA(m: V, n: H, k: N, a: z, lda: V, b: h32, ldb: H, c: &dW, ldc: H)
@@ -58,10 +58,14 @@ public final class FloatHead {
     }
     // snippet.end
 
-    /// `SoftmaxCrossEntropy.meanLoss` on `Float` logits: the exponentials in `Double`
-    /// (`VectorMath.exp`), the probabilities stored back as `Float`, the loss summed in `Double`.
+    /// `SoftmaxCrossEntropy.meanLoss` on `Float` logits: the exponentials in `Float`
+    /// (`VectorMath.exp`, eight classes at a time), their sum and the loss in `Double`. For each
+    /// row: the largest logit `m`; `e = exp(z − m)` stored in place, eight classes at a time, the
+    /// low and high four lanes added (as `Double`) to two vectors of partial sums combined as
+    /// `((l0 + l1) + (l2 + l3)) + ((h0 + h1) + (h2 + h3))`; the remaining classes one by one;
+    /// then `e / (s N)`, and `1 / N` off the target.
     public static func meanLoss(_ z: inout [Float], targets: [Int], classes C: Int) -> Double {
-        let N = targets.count, C4 = C & ~3, C8 = C & ~7
+        let N = targets.count, C8 = C & ~7
         var total = 0.0
         z.withUnsafeMutableBufferPointer { z in
             for n in 0..<N {
@@ -73,36 +77,37 @@ public final class FloatHead {
                 var m = lanes.max()
                 while c < C { m = max(m, row[c]); c += 1 }
                 let y = targets[n], zy = Double(row[y] - m)
-                let mv = SIMD4<Double>(repeating: Double(m))
-                var sv = SIMD4<Double>()
-                // two independent exponentials per pass, added to the lanes in the same order
+                let mv = SIMD8<Float>(repeating: m)
+                Self.exponentials(row, count: C8, minus: mv)
+                var low = SIMD4<Double>(), high = SIMD4<Double>()
                 c = 0
-                while c < C8 {
-                    let x = FloatProduct.load8(row + c)
-                    let e0 = VectorMath.exp(SIMD4<Double>(x.lowHalf) - mv), e1 = VectorMath.exp(SIMD4<Double>(x.highHalf) - mv)
-                    FloatProduct.store8(SIMD8<Float>(lowHalf: SIMD4<Float>(e0), highHalf: SIMD4<Float>(e1)), row + c)
-                    sv += e0
-                    sv += e1
+                while c < C8 {                                  // the row is still in cache
+                    low += SIMD4<Double>(UnsafeRawPointer(row + c).loadUnaligned(as: SIMD4<Float>.self))
+                    high += SIMD4<Double>(UnsafeRawPointer(row + c + 4).loadUnaligned(as: SIMD4<Float>.self))
                     c += 8
                 }
-                while c < C4 {
-                    let x = SIMD4<Double>(Double(row[c]), Double(row[c + 1]), Double(row[c + 2]), Double(row[c + 3]))
-                    let e = VectorMath.exp(x - mv)
-                    row[c] = Float(e[0]); row[c + 1] = Float(e[1]); row[c + 2] = Float(e[2]); row[c + 3] = Float(e[3])
-                    sv += e
-                    c += 4
-                }
-                var s = (sv[0] + sv[1]) + (sv[2] + sv[3])
+                var s = ((low[0] + low[1]) + (low[2] + low[3])) + ((high[0] + high[1]) + (high[2] + high[3]))
                 while c < C {
-                    let e = VectorMath.exp(SIMD4<Double>(repeating: Double(row[c] - m)))[0]
-                    row[c] = Float(e); s += e; c += 1
+                    let e = VectorMath.exp(SIMD8<Float>(repeating: row[c] - m))[0]
+                    row[c] = e; s += Double(e); c += 1
                 }
-                total += log(s) - zy
+                total += log(s) - zy                            // -log p_y = log Σ exp(z - m) - (z_y - m)
                 let scale = Float(1 / (s * Double(N)))
-                for c in 0..<C { row[c] *= scale }
-                row[y] -= Float(1 / Double(N))
+                let sv = SIMD8<Float>(repeating: scale)
+                c = 0
+                while c < C8 { FloatProduct.store8(FloatProduct.load8(row + c) * sv, row + c); c += 8 }
+                while c < C { row[c] *= scale; c += 1 }         // through log-softmax: softmax / N ...
+                row[y] -= Float(1 / Double(N))                  // ... minus the one-hot target / N
             }
         }
         return total / Double(N)
+    }
+
+    /// `p[c] ← exp(p[c] − m)` for `c < count` (a multiple of 8), eight at a time. A loop of its
+    /// own, so that the compiler keeps the eight lanes in one vector register throughout.
+    @inline(never)
+    static func exponentials(_ p: UnsafeMutablePointer<Float>, count: Int, minus m: SIMD8<Float>) {
+        var c = 0
+        while c < count { FloatProduct.store8(VectorMath.exp(FloatProduct.load8(p + c) - m), p + c); c += 8 }
     }
 }

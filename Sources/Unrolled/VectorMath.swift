@@ -1,14 +1,14 @@
 import Foundation
 
-/// Elementwise functions on `SIMD4<Double>`, for loops where a library call per element would
-/// cost more than the arithmetic around it (a softmax over a vocabulary of thousands of words).
+/// Elementwise functions on `SIMD4<Double>` and `SIMD8<Float>`, for loops where a library call
+/// per element would cost more than the arithmetic around it (a softmax over a vocabulary of
+/// thousands of words).
 public enum VectorMath {
     static let log2e = 1.4426950408889634
     /// ln 2 split so that `k · ln2Hi` is exact for |k| < 2¹¹ (its low 32 bits are zero).
     static let ln2Hi = 6.93147180369123816490e-01, ln2Lo = 1.90821492927058770002e-10
     static let roundingShift = 6_755_399_441_055_744.0
 
-    // snippet.vector-exp
     /// `exp(x)` lane by lane, within about 2 ulp of the correctly rounded result for
     /// `x ∈ [-708, 709]`, and `0` below `-708`.
     ///
@@ -43,5 +43,88 @@ public enum VectorMath {
         let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52, to: SIMD4<Double>.self)
         return (p * scale).replacing(with: 0, where: x .< -708)
     }
+
+    static let log2eFloat: Float = 1.44269504
+    /// ln 2 split so that `k · ln2HiFloat` is exact for |k| < 2¹⁵ (it has nine significant bits).
+    static let ln2HiFloat: Float = 0.693359375, ln2LoFloat: Float = -2.12194440e-4
+    static let roundingShiftFloat: Float = 12_582_912   // 1.5 · 2²³
+
+    // snippet.vector-exp-float
+    /// `exp(x)` lane by lane in `Float`, within a few ulp of the correctly rounded result for
+    /// `x ∈ [-87, 88]`, and `0` below `-87` (where `exp(x)` is under `1.7 · 10⁻³⁸`).
+    ///
+    /// The same reduction as the `Double` version: `k = round(x / ln 2)`, `r = x − k ln 2` in two
+    /// exact steps, `exp(x) = 2^k · exp(r)`, with `exp(r)` now the Taylor polynomial of degree 7,
+    /// whose truncation error `|r|⁸ / 8! < 6 · 10⁻⁹` (for `|r| ≤ ln 2 / 2`) is a tenth of `Float`'s
+    /// half ulp. Separate products and sums again, so every build gives the same bits.
+    @inline(__always)
+    public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let xc = x.replacing(with: -87, where: x .< -87).replacing(with: 88, where: x .> 88)
+        let shifted = xc * log2eFloat + roundingShiftFloat      // last mantissa bits: 2²² + k
+        let k = shifted - roundingShiftFloat
+        let r = (xc - k * ln2HiFloat) - k * ln2LoFloat
+        // Horner, from 1/7! down: 1 + r(1 + r(1/2! + r(1/3! + … + r/7!)))
+        var p = SIMD8<Float>(repeating: 1 / 5_040.0)
+        p = p * r + 1 / 720.0
+        p = p * r + 1 / 120.0
+        p = p * r + 1 / 24.0
+        p = p * r + 1 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r + 1
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &+ 127) &<< 23, to: SIMD8<Float>.self)
+        return (p * scale).replacing(with: 0, where: x .< -87)
+    }
     // snippet.end
+
+    // snippet.vector-tanh
+    /// `tanh(x)` lane by lane, within a few ulp of the correctly rounded result, odd in `x`, and
+    /// exactly `±1` for `|x| > 22` (where `1 − tanh |x| < 10⁻¹⁹`).
+    ///
+    /// With `y = 2|x|`, `tanh |x| = (e^y − 1) / (e^y + 1) = E / (E + 2)` for `E = expm1(y)`, which
+    /// keeps full relative precision for small `x`, where `1 − 2 / (e^y + 1)` would cancel. `E`
+    /// comes from the reduction of `exp`: `y = k ln 2 + r`, `|r| ≤ ln 2 / 2`, and
+    /// `e^y − 1 = 2^k (e^r − 1) + (2^k − 1)`, with `e^r − 1` the Taylor polynomial of degree 13
+    /// without its constant term (for `k = 0`, `E` is that polynomial alone). Separate products
+    /// and sums, so every build gives the same bits.
+    @inline(__always)
+    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
+        let signBits = unsafeBitCast(x, to: SIMD4<UInt64>.self) & (1 << 63)
+        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & ~(1 << 63), to: SIMD4<Double>.self)
+        let y = a.replacing(with: 44, where: a .> 22) * 2
+        let shifted = y * log2e + roundingShift
+        let k = shifted - roundingShift
+        let r = (y - k * ln2Hi) - k * ln2Lo
+        // e^r − 1 = r(1 + r(1/2! + r(1/3! + … + r/13!)))
+        var p = SIMD4<Double>(repeating: 1 / 6_227_020_800.0)
+        p = p * r + 1 / 479_001_600.0
+        p = p * r + 1 / 39_916_800.0
+        p = p * r + 1 / 3_628_800.0
+        p = p * r + 1 / 362_880.0
+        p = p * r + 1 / 40_320.0
+        p = p * r + 1 / 5_040.0
+        p = p * r + 1 / 720.0
+        p = p * r + 1 / 120.0
+        p = p * r + 1 / 24.0
+        p = p * r + 1 / 6.0
+        p = p * r + 0.5
+        p = p * r + 1
+        p = p * r
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52, to: SIMD4<Double>.self)
+        let e = scale * p + (scale - 1)
+        let t = (e / (e + 2)).replacing(with: 1, where: a .> 22)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD4<UInt64>.self) | signBits, to: SIMD4<Double>.self)
+    }
+    // snippet.end
+
+    /// `p[i] ← tanh(p[i])` for `i < count`: four at a time, the rest through the same function.
+    @inline(never)
+    public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) {
+        var i = 0
+        while i + 4 <= count {
+            MatrixProduct.store4(tanh(MatrixProduct.load4(UnsafePointer(p + i))), p + i)
+            i += 4
+        }
+        while i < count { p[i] = tanh(SIMD4<Double>(repeating: p[i]))[0]; i += 1 }
+    }
 }

@@ -5,46 +5,36 @@ import Testing
 @Suite struct FloatProductTests {
     func values(_ n: Int, _ rng: inout SeededRandom) -> [Float] { (0..<n).map { _ in Float(rng.uniform(-1, 1)) } }
 
-    /// `nn` and `tn` in `Float` add in ascending `k`, across the 256-wide blocks too: the bits of
-    /// the plain loop.
-    @Test func rankOneFormsMatchTheNaiveLoop() {
-        for (m, n, k) in [(1, 1, 1), (5, 17, 9), (9, 40, 300), (4, 16, 513), (13, 33, 70)] {
+    /// All three forms in `Float` add in ascending `k`, across the blocks of `k` and of columns,
+    /// through the packed panels and the rows and columns they leave: the bits of the plain loop.
+    @Test func everyFormMatchesTheNaiveLoop() {
+        for (m, n, k) in [(1, 1, 1), (5, 17, 9), (9, 40, 300), (4, 16, 513), (13, 33, 70), (6, 300, 64), (3, 130, 20)] {
             var rng = SeededRandom(seed: UInt64(m * 100 + n + k))
-            let a = values(m * k, &rng), at = values(k * m, &rng), b = values(k * n, &rng), c = values(m * n, &rng)
-            var nn = c, tn = c, expectNN = c, expectTN = c
+            let a = values(m * k, &rng), at = values(k * m, &rng), b = values(k * n, &rng), bt = values(n * k, &rng)
+            let c = values(m * n, &rng)
+            var nn = c, tn = c, nt = c, expectNN = c, expectTN = c, expectNT = c
             FloatProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
             FloatProduct.addProductTransposedA(m: m, n: n, k: k, a: at, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+            FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+            // from a bias row, ignoring what `C` held (here the random `c`)
+            let bias = values(n, &rng)
+            var fromBias = c
+            var expectFromBias = (0..<(m * n)).map { bias[$0 % n] }
+            FloatProduct.productTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, bias: bias, c: &fromBias, ldc: n)
             for i in 0..<m {
                 for j in 0..<n {
                     for kk in 0..<k {
                         expectNN[i * n + j] += a[i * k + kk] * b[kk * n + j]
                         expectTN[i * n + j] += at[kk * m + i] * b[kk * n + j]
+                        expectNT[i * n + j] += a[i * k + kk] * bt[j * k + kk]
+                        expectFromBias[i * n + j] += a[i * k + kk] * bt[j * k + kk]
                     }
                 }
             }
             #expect(nn == expectNN, "nn \(m)×\(n)×\(k)")
             #expect(tn == expectTN, "tn \(m)×\(n)×\(k)")
-        }
-    }
-
-    /// `nt` in `Float` follows its documented order: eight lanes over `k mod 8`, combined
-    /// pairwise, then the tail.
-    @Test func dotProductFormFollowsItsDocumentedOrder() {
-        for (m, n, k) in [(1, 1, 8), (2, 4, 16), (3, 7, 19), (5, 300, 64), (4, 9, 5)] {
-            var rng = SeededRandom(seed: UInt64(m * 7 + n * 3 + k))
-            let a = values(m * k, &rng), b = values(n * k, &rng), c = values(m * n, &rng)
-            var out = c
-            FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k, c: &out, ldc: n)
-            let k8 = k & ~7
-            for i in 0..<m {
-                for j in 0..<n {
-                    var l = [Float](repeating: 0, count: 8)
-                    for kk in 0..<k8 { l[kk % 8] += a[i * k + kk] * b[j * k + kk] }
-                    var s = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
-                    for kk in k8..<k { s += a[i * k + kk] * b[j * k + kk] }
-                    #expect(out[i * n + j] == c[i * n + j] + s, "\(m)×\(n)×\(k) at (\(i), \(j))")
-                }
-            }
+            #expect(nt == expectNT, "nt \(m)×\(n)×\(k)")
+            #expect(fromBias == expectFromBias, "nt from a bias \(m)×\(n)×\(k)")
         }
     }
 
@@ -94,8 +84,9 @@ import Testing
     }
 
     /// The fused loss in `Float` computes, bit for bit, what this plain statement of its order
-    /// computes: the largest logit, then `exp(z − m)` in `Double` four classes at a time (lanes
-    /// summed as `(s0 + s1) + (s2 + s3)`), the remaining classes one by one, then the scaling.
+    /// computes: the largest logit, then `exp(z − m)` in `Float` eight classes at a time, their
+    /// lanes summed in `Double` as `((l0 + l1) + (l2 + l3)) + ((h0 + h1) + (h2 + h3))`, the
+    /// remaining classes one by one, then the scaling.
     @Test(arguments: [5, 8, 37, 301])
     func fusedLossKeepsItsOrder(classes C: Int) {
         var rng = SeededRandom(seed: 13)
@@ -106,18 +97,17 @@ import Testing
         for n in 0..<N {
             var m: Float = -.infinity
             for c in 0..<C { m = max(m, reference[n * C + c]) }
-            var sv = SIMD4<Double>(), c = 0
-            while c + 4 <= C {
-                let x = SIMD4<Double>((0..<4).map { Double(reference[n * C + c + $0]) })
-                let e = VectorMath.exp(x - SIMD4(repeating: Double(m)))
-                for l in 0..<4 { reference[n * C + c + l] = Float(e[l]) }
-                sv += e
-                c += 4
+            var l = [Double](repeating: 0, count: 8), c = 0
+            while c + 8 <= C {
+                let x = SIMD8<Float>((0..<8).map { reference[n * C + c + $0] })
+                let e = VectorMath.exp(x - SIMD8(repeating: m))
+                for lane in 0..<8 { reference[n * C + c + lane] = e[lane]; l[lane] += Double(e[lane]) }
+                c += 8
             }
-            var s = (sv[0] + sv[1]) + (sv[2] + sv[3])
+            var s = ((l[0] + l[1]) + (l[2] + l[3])) + ((l[4] + l[5]) + (l[6] + l[7]))
             while c < C {
-                let e = VectorMath.exp(SIMD4(repeating: Double(reference[n * C + c] - m)))[0]
-                reference[n * C + c] = Float(e); s += e; c += 1
+                let e = VectorMath.exp(SIMD8(repeating: reference[n * C + c] - m))[0]
+                reference[n * C + c] = e; s += Double(e); c += 1
             }
             total += log(s) - Double(logits[n * C + y[n]] - m)
             let scale = Float(1 / (s * Double(N)))
@@ -128,5 +118,25 @@ import Testing
         let loss = FloatHead.meanLoss(&fused, targets: y, classes: C)
         #expect(loss == total / Double(N))
         #expect(fused == reference)
+    }
+
+    /// The `Float` exponential stays within 3 ulp of the `Double` one over `[-87, 88]`, gives `0`
+    /// below, and passes NaN through (a diverging run must still show a NaN loss).
+    @Test func floatExponentialIsAccurate() {
+        var worst: Float = 0
+        var x: Float = -87
+        while x <= 88 {
+            let lanes = SIMD8<Float>((0..<8).map { x + Float($0) * 0.0013 })
+            let e = VectorMath.exp(lanes)
+            for lane in 0..<8 where lanes[lane] <= 88 {
+                let exact = Foundation.exp(Double(lanes[lane]))
+                worst = max(worst, Float(abs(Double(e[lane]) - exact) / Double(Float(exact).ulp)))
+            }
+            x += 0.0111
+        }
+        #expect(worst <= 3, "worst error \(worst) ulp")
+        #expect(VectorMath.exp(SIMD8<Float>(repeating: -100))[0] == 0)
+        #expect(VectorMath.exp(SIMD8<Float>(repeating: .nan))[0].isNaN)
+        #expect(VectorMath.exp(SIMD8<Float>(repeating: 0))[0] == 1)
     }
 }
