@@ -35,8 +35,6 @@ public final class GRULayer: SequenceLayer {
         biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
     }
 
-    @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-
     // snippet.gru-forward
     /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`; `c0` is ignored: no cell
     /// state). The cache keeps, per step,
@@ -50,6 +48,8 @@ public final class GRULayer: SequenceLayer {
         var gi = broadcastRows(biasIH?.value, rows: T * B, n: G)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &gi)
         let ghBias = broadcastRows(biasHH?.value, rows: B, n: G)
+        let rz = UnsafeMutableBufferPointer<Double>.allocate(capacity: B * 2 * H), n = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH)
+        defer { rz.deallocate(); n.deallocate() }
         for t in 0..<T {
             // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
             var gh = ghBias
@@ -65,17 +65,27 @@ public final class GRULayer: SequenceLayer {
                 gh.withUnsafeBufferPointer { gh in
                     states.withUnsafeMutableBufferPointer { st in
                         cache.withUnsafeMutableBufferPointer { cache in
+                            // [r | z] = σ(gi_rz + gh_rz) for the whole batch, four lanes at a time  [B, 2H]
                             for b in 0..<B {
-                                let giRow = (t * B + b) * G, ghRow = b * G, c = (t * B + b) * 4 * H
+                                let giRow = (t * B + b) * G, ghRow = b * G
+                                for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
+                            }
+                            VectorMath.sigmoid(rz.baseAddress!, count: B * 2 * H)
+                            // n = tanh(gi_n + r ⊙ gh_n)                                               [B, H]
+                            for b in 0..<B {
+                                let giRow = (t * B + b) * G, ghRow = b * G
+                                for j in 0..<H { n[b * H + j] = gi[giRow + 2 * H + j] + rz[b * 2 * H + j] * gh[ghRow + 2 * H + j] }
+                            }
+                            VectorMath.tanh(n.baseAddress!, count: BH)
+                            for b in 0..<B {
+                                let ghRow = b * G, c = (t * B + b) * 4 * H
                                 for j in 0..<H {
-                                    let r = Self.sigmoid(gi[giRow + j] + gh[ghRow + j])
-                                    let z = Self.sigmoid(gi[giRow + H + j] + gh[ghRow + H + j])
-                                    let n = tanh(gi[giRow + 2 * H + j] + r * gh[ghRow + 2 * H + j])
+                                    let r = rz[b * 2 * H + j], z = rz[b * 2 * H + H + j], nj = n[b * H + j]
                                     let hPrev = st[t * BH + b * H + j]
-                                    st[(t + 1) * BH + b * H + j] = (1 - z) * n + z * hPrev
+                                    st[(t + 1) * BH + b * H + j] = (1 - z) * nj + z * hPrev
                                     cache[c + j] = r
                                     cache[c + H + j] = z
-                                    cache[c + 2 * H + j] = n
+                                    cache[c + 2 * H + j] = nj
                                     cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
                                 }
                             }

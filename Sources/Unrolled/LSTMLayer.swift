@@ -43,8 +43,6 @@ public final class LSTMLayer: SequenceLayer {
         return bias
     }
 
-    @inline(__always) static func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-
     // snippet.lstm-forward
     /// Runs the layer over `x [T, B, I]` from `h0`, `c0` (zeros when `nil`). The cache keeps, per
     /// step, `[i | f | g | o | tanh c_t]` `[B, 5H]` for the backward pass.
@@ -58,6 +56,9 @@ public final class LSTMLayer: SequenceLayer {
         // a = x · W_ihᵀ + b_ih + b_hh for every step at once                           [T·B, 4H]
         var a = broadcastRows(combinedBias(), rows: T * B, n: G)
         x.addProjection(weight: weightIH, inputSize: inputSize, rows: T * B, into: &a)
+        let ifo = UnsafeMutableBufferPointer<Double>.allocate(capacity: B * 3 * H)
+        let tg = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH), tc = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH)
+        defer { ifo.deallocate(); tg.deallocate(); tc.deallocate() }
         a.withUnsafeMutableBufferPointer { a in
             states.withUnsafeMutableBufferPointer { st in
                 cells.withUnsafeMutableBufferPointer { cs in
@@ -68,17 +69,37 @@ public final class LSTMLayer: SequenceLayer {
                                 // a_t += h_{t-1} · W_hhᵀ                                           [B, 4H]
                                 MatrixProduct.addProductTransposedB(
                                     m: B, n: G, k: H, a: st.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: at, ldc: G)
+                                // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, four
+                                // lanes at a time                                                  [B, 3H], [B, H]
                                 for b in 0..<B {
-                                    let row = b * G, c = (t * B + b) * 5 * H
+                                    let row = b * G
                                     for j in 0..<H {
-                                        let i = Self.sigmoid(at[row + j]), f = Self.sigmoid(at[row + H + j])
-                                        let g = tanh(at[row + 2 * H + j]), o = Self.sigmoid(at[row + 3 * H + j])
+                                        ifo[b * 3 * H + j] = at[row + j]
+                                        ifo[b * 3 * H + H + j] = at[row + H + j]
+                                        ifo[b * 3 * H + 2 * H + j] = at[row + 3 * H + j]
+                                        tg[b * H + j] = at[row + 2 * H + j]
+                                    }
+                                }
+                                VectorMath.sigmoid(ifo.baseAddress!, count: B * 3 * H)
+                                VectorMath.tanh(tg.baseAddress!, count: BH)
+                                // c_t = f ⊙ c_{t-1} + i ⊙ g, kept in tc until its tanh                 [B, H]
+                                for b in 0..<B {
+                                    for j in 0..<H {
+                                        let i = ifo[b * 3 * H + j], f = ifo[b * 3 * H + H + j], g = tg[b * H + j]
                                         let cNew = f * cs[t * BH + b * H + j] + i * g
-                                        let tc = tanh(cNew)
                                         cs[(t + 1) * BH + b * H + j] = cNew
-                                        st[(t + 1) * BH + b * H + j] = o * tc
-                                        cache[c + j] = i; cache[c + H + j] = f; cache[c + 2 * H + j] = g
-                                        cache[c + 3 * H + j] = o; cache[c + 4 * H + j] = tc
+                                        tc[b * H + j] = cNew
+                                    }
+                                }
+                                VectorMath.tanh(tc.baseAddress!, count: BH)
+                                // h_t = o ⊙ tanh(c_t)
+                                for b in 0..<B {
+                                    let c = (t * B + b) * 5 * H
+                                    for j in 0..<H {
+                                        let o = ifo[b * 3 * H + 2 * H + j]
+                                        st[(t + 1) * BH + b * H + j] = o * tc[b * H + j]
+                                        cache[c + j] = ifo[b * 3 * H + j]; cache[c + H + j] = ifo[b * 3 * H + H + j]
+                                        cache[c + 2 * H + j] = tg[b * H + j]; cache[c + 3 * H + j] = o; cache[c + 4 * H + j] = tc[b * H + j]
                                     }
                                 }
                             }

@@ -83,4 +83,24 @@ import Testing
         values.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: $0.count) }
         #expect(values == one)
     }
+
+    /// The vector sigmoid is `1 / (1 + exp(−x))` with the library's `exp` to within 3 ulp, and the
+    /// buffer form gives the bits of the four-lane one.
+    @Test func vectorSigmoidMatchesTheLibrary() {
+        var rng = SeededRandom(seed: 5)
+        var worst = 0.0
+        for _ in 0..<20_000 {
+            let x = SIMD4<Double>(rng.uniform(-30, 30), rng.uniform(-3, 3), rng.uniform(-700, 700), rng.uniform(-1e-6, 1e-6))
+            let s = VectorMath.sigmoid(x)
+            for i in 0..<4 {
+                let exact = 1 / (1 + Foundation.exp(-x[i]))
+                worst = max(worst, abs(s[i] - exact) / exact.ulp)
+            }
+        }
+        #expect(worst <= 3, "worst error \(worst) ulp")
+        var values = (0..<11).map { Double($0) * 1.7 - 9 }
+        let one = values.map { VectorMath.sigmoid(SIMD4(repeating: $0))[0] }
+        values.withUnsafeMutableBufferPointer { VectorMath.sigmoid($0.baseAddress!, count: $0.count) }
+        #expect(values == one)
+    }
 }
