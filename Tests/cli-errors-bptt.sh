@@ -17,6 +17,7 @@ cases_with() {
 
 expect 2 "unknown option '--frobnicate'" -- --frobnicate
 expect 2 "needs an integer" -- --seed x
+expect 2 "threads needs a whole number of at least 1" -- --threads 0
 expect 1 "no such directory of reference cases" -- --fixtures "$work/nowhere"
 expect 1 "gru_3layer_nobias_batchfirst.json: not valid JSON" -- --fixtures "$(printf '{"schema_version": 1,' | cases_with broken gru_3layer_nobias_batchfirst.json)"
 # The same case with one gradient entry (grads.parameters.rnn.weight_ih_l0[0][0]) moved by 1e-6.

@@ -71,6 +71,7 @@ public struct ChapterCommand {
             "  --output <dir>        where to write outputs (default: Figures/\(slug))",
             "  --quick               a small, fast configuration (for smoke and determinism checks)",
             "  --quiet               print nothing but errors",
+            "  --threads <n>         threads per matrix product (default: every core; outputs never depend on it)",
         ]
         for o in options {
             let left = "  \(o.flag) <\(o.valueName)>"
@@ -104,6 +105,10 @@ public struct ChapterCommand {
             case "--quick": quick = true
             case "--data": data = try value(a)
             case "--output": output = try value(a)
+            case "--threads":
+                let v = try value(a)
+                guard let n = Int(v), n >= 1 else { throw UsageError("--threads needs a whole number of at least 1, got '\(v)'") }
+                MatrixProduct.maxThreads = n
             case _ where flags.contains(where: { $0.0 == a }): switches.insert(a)
             default:
                 guard options.contains(where: { $0.flag == a }) else {
