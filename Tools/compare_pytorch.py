@@ -4,9 +4,11 @@ columns and their ratio.
 
 Optional: nothing else in the book needs Python. Usage, from the repository root:
 
-    python3 Tools/compare_pytorch.py --data ../shared/data [--bench bench.csv]
+    python3 Tools/compare_pytorch.py --data ../shared/data [--rounds 3]
 
-Without --bench it runs `make bench DATA=...` itself. Each PyTorch experiment repeats the
+It builds the release executables, then for each experiment runs its chapter's `--bench` and the
+PyTorch (or numpy) version back to back, `--rounds` times, and prints the medians and the median
+of the per-round ratios, with every round's ratio. Each PyTorch experiment repeats the
 configuration of its chapter (see shared/reference/timings.md for the full-length figures);
 the step counts here are shorter, which does not change a time per step.
 """
@@ -199,17 +201,27 @@ def birnn(bidirectional):
     return median_ms(run, 300)
 
 
+# Each experiment, the chapter executable whose --bench prints its row.
+EXECUTABLES = {"classifier-tutorial-cell": "classifier", "char-toy": "char-model", "min-char-rnn": "char-model",
+               "word-model": "word-model", "airline-lstm": "time-series", "birnn": "bidirectional"}
+
+
+def ours(name, data):
+    """This book's ms per step for one experiment: its chapter's --bench, run now (release build)."""
+    out = subprocess.run([os.path.join(".build", "release", EXECUTABLES[name]), "--bench", "--data", data],
+                         check=True, capture_output=True, text=True).stdout
+    rows = {r["experiment"]: float(r["ms_per_step"]) for r in csv.DictReader(io.StringIO("experiment,steps,seconds,ms_per_step\n" + out))}
+    return rows[name]
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True, help="the datasets directory (as for make DATA=...)")
-    ap.add_argument("--bench", help="a saved `make bench` CSV (default: run it now)")
+    ap.add_argument("--rounds", type=int, default=3, help="rounds of side-by-side runs (default 3)")
     args = ap.parse_args()
-    if args.bench:
-        text = open(args.bench).read()
-    else:
-        text = subprocess.run(["make", "--no-print-directory", "bench", f"DATA={args.data}"], check=True,
-                              capture_output=True, text=True).stdout
-    ours = {r["experiment"]: float(r["ms_per_step"]) for r in csv.DictReader(io.StringIO(text))}
+    if args.rounds < 1:
+        sys.exit("--rounds needs a whole number of at least 1")
+    subprocess.run(["swift", "build", "-c", "release"], check=True, capture_output=True)
     theirs = [
         ("classifier-tutorial-cell", "PyTorch", lambda: classifier_cell(args.data)),
         ("char-toy", "PyTorch", char_toy),
@@ -218,11 +230,16 @@ def main():
         ("airline-lstm", "PyTorch", lambda: airline_lstm(args.data)),
         ("birnn", "PyTorch", lambda: birnn(True)),
     ]
-    print(f"{'experiment':<26} {'Unrolled ms/step':>17} {'reference ms/step':>18} {'ratio':>7}")
+    # Shared machines change speed from minute to minute, so each experiment runs here and in
+    # PyTorch back to back, round after round; the ratio of each round is taken within the round.
+    print(f"{'experiment':<26} {'Unrolled ms/step':>17} {'reference ms/step':>18} {'ratio':>7}  ratios of {args.rounds} rounds")
     for name, who, fn in theirs:
-        ref = fn()
-        mine = ours.get(name, math.nan)
-        print(f"{name:<26} {mine:>17.4f} {ref:>14.4f} {who[:3]:>3} {ref / mine:>6.1f}x")
+        pairs = [(ours(name, args.data), fn()) for _ in range(args.rounds)]
+        mine = sorted(m for m, _ in pairs)[args.rounds // 2]
+        ref = sorted(r for _, r in pairs)[args.rounds // 2]
+        ratios = sorted(r / m for m, r in pairs)
+        spread = ", ".join(f"{x:.1f}" for x in ratios)
+        print(f"{name:<26} {mine:>17.4f} {ref:>14.4f} {who[:3]:>3} {ratios[args.rounds // 2]:>6.1f}x  {spread}")
         sys.stdout.flush()
 
 
