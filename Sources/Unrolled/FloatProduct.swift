@@ -10,7 +10,8 @@ import Foundation
 /// then added (no fused multiply-adds), so the bits depend only on the operands, never on the
 /// build, the blocking or the number of threads. Each block of `B` is first copied into panels
 /// of sixteen columns (`[K, 16]`, contiguous; for `nt` the copy is also the transpose), and a
-/// kernel of four rows by sixteen columns reads a panel from start to end.
+/// kernel of four rows by sixteen columns reads a panel from start to end. For `tn`, whose four
+/// rows of `Aᵀ` lie across one cache line per `k`, those rows are first copied into a strip.
 public enum FloatProduct {
     public typealias Pointer = UnsafePointer<Float>
     public typealias MutablePointer = UnsafeMutablePointer<Float>
@@ -70,9 +71,10 @@ public enum FloatProduct {
     }
 
     /// `C[M, N] = S + A · B` for one block (`k ≤ kBlock`, `n ≤ cBlock`; `S` as in `tile4x16`): `B`
-    /// copied into panels of sixteen columns, the tiles over them, and the columns past the last
-    /// panel element by element (same order).
-    static func block(m: Int, n: Int, k: Int, a: Layout, b: Layout, s: Pointer, sRow: Int, c: MutablePointer, ldc: Int, panels: MutablePointer) {
+    /// copied into panels of sixteen columns, the tiles over them (for `tn`, each four rows of `A`
+    /// copied into `strip` first), and the columns past the last panel element by element (same order).
+    static func block(m: Int, n: Int, k: Int, a: Layout, b: Layout, s: Pointer, sRow: Int, c: MutablePointer, ldc: Int,
+                      panels: MutablePointer, strip: MutablePointer) {
         let n16 = n & ~15, m4 = m & ~3
         for p in stride(from: 0, to: n16, by: 16) {
             let panel = panels + p * k
@@ -92,8 +94,19 @@ public enum FloatProduct {
         // prefetches) while the panels stay in cache
         var i = 0
         while i < m4 {
+            // Aᵀ (the tn form): its four rows of this tile are four columns of the stored matrix,
+            // one cache line per k; copied once into a strip of k × 4 values, read by every panel
+            var rows = a.offset(i, 0)
+            if a.row == 1 {
+                var src = rows.base
+                for kk in 0..<k {
+                    strip[4 * kk] = src[0]; strip[4 * kk + 1] = src[1]; strip[4 * kk + 2] = src[2]; strip[4 * kk + 3] = src[3]
+                    src += a.column
+                }
+                rows = Layout(base: strip, row: 1, column: 4)
+            }
             for p in stride(from: 0, to: n16, by: 16) {
-                tile4x16(k: k, a: a.offset(i, 0), panel: panels + p * k, s: s + i * sRow + p, sRow: sRow, c: c + i * ldc + p, ldc: ldc)
+                tile4x16(k: k, a: rows, panel: panels + p * k, s: s + i * sRow + p, sRow: sRow, c: c + i * ldc + p, ldc: ldc)
             }
             i += 4
         }
@@ -114,8 +127,8 @@ public enum FloatProduct {
     /// when `bias` is given). `C` is stored and reloaded exactly between blocks and columns never
     /// interact, so each element sums over ascending `k`.
     static func blocked(m: Int, n: Int, k: Int, a: Layout, b: Layout, bias: Pointer?, c: MutablePointer, ldc: Int) {
-        let panels = MutablePointer.allocate(capacity: kBlock * cBlock)
-        defer { panels.deallocate() }
+        let panels = MutablePointer.allocate(capacity: kBlock * cBlock), strip = MutablePointer.allocate(capacity: 4 * kBlock)
+        defer { panels.deallocate(); strip.deallocate() }
         var k0 = 0
         repeat {
             let kc = min(kBlock, k - k0)
@@ -123,7 +136,7 @@ public enum FloatProduct {
             repeat {
                 let nc = min(cBlock, n - j0)
                 let (source, sRow) = k0 == 0 && bias != nil ? (bias! + j0, 0) : (Pointer(c + j0), ldc)
-                block(m: m, n: nc, k: kc, a: a.offset(0, k0), b: b.offset(k0, j0), s: source, sRow: sRow, c: c + j0, ldc: ldc, panels: panels)
+                block(m: m, n: nc, k: kc, a: a.offset(0, k0), b: b.offset(k0, j0), s: source, sRow: sRow, c: c + j0, ldc: ldc, panels: panels, strip: strip)
                 j0 += nc
             } while j0 < n
             k0 += kc

@@ -154,7 +154,7 @@ public enum MatrixProduct {
         m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         let pack = m >= packRows && n >= 8
-        let buffer = pack ? MutablePointer.allocate(capacity: kBlock * cBlock) : nil
+        let buffer = pack ? MutablePointer.allocate(capacity: kBlock * cBlock + 4 * kBlock) : nil
         defer { buffer?.deallocate() }
         var k0 = 0
         repeat {
@@ -164,7 +164,7 @@ public enum MatrixProduct {
                 let nc = min(cBlock, n - j0)
                 if let buffer {
                     packedRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
-                                  c: c + j0, ldc: ldc, panels: buffer)
+                                  c: c + j0, ldc: ldc, panels: buffer, strip: buffer + kBlock * cBlock)
                 } else {
                     kernelRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
                                   c: c + j0, ldc: ldc)
@@ -181,11 +181,12 @@ public enum MatrixProduct {
     /// `kernelRowsOfB` with `B [K, N]` first copied into `panels`: eight columns at a time, each
     /// panel `[K, 8]` contiguous. The 4 × 8 kernel is the same (`tile4x8`), so every element of
     /// `C` gets the same bits; rows and columns left over go through `kernelRowsOfB`
-    /// and `rowsTail` on `B` itself.
+    /// and `rowsTail` on `B` itself. For `tn` (`aRow = 1`) each four rows of `A` are copied into
+    /// `strip` (`[K, 4]`) first.
     @inline(__always)
     static func packedRowsOfB(
         m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int,
-        panels: MutablePointer
+        panels: MutablePointer, strip: MutablePointer
     ) {
         let m4 = m & ~3, n8 = n & ~7
         for p in stride(from: 0, to: n8, by: 8) {
@@ -197,9 +198,20 @@ public enum MatrixProduct {
         }
         var i = 0
         while i < m4 {
+            // Aᵀ (the tn form, aRow = 1): the tile's four rows lie across one cache line per k;
+            // copied once into a strip of k × 4 values, read by every panel
+            var (rows, rowStep, colStep) = (a + i * aRow, aRow, aCol)
+            if aRow == 1 {
+                var src = rows
+                for kk in 0..<k {
+                    store4(load4(src), strip + 4 * kk)
+                    src += aCol
+                }
+                (rows, rowStep, colStep) = (Pointer(strip), 1, 4)
+            }
             var p = 0
             while p < n8 {
-                tile4x8(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: panels + p * k, bStep: 8, c: c + i * ldc + p, ldc: ldc)
+                tile4x8(k: k, a: rows, aRow: rowStep, aCol: colStep, b: panels + p * k, bStep: 8, c: c + i * ldc + p, ldc: ldc)
                 p += 8
             }
             if n8 < n { rowsTail(rows: i..<(i + 4), cols: n8..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
