@@ -16,8 +16,14 @@ public final class FloatHead {
 
     /// Copies the parameters to `Float`; call after every optimizer step.
     public func refresh() {
-        w32 = linear.weight.value.map(Float.init)
-        b32 = (linear.bias?.value ?? []).map(Float.init)
+        Self.round(linear.weight.value, into: &w32)
+        Self.round(linear.bias?.value ?? [], into: &b32)
+    }
+
+    /// `y ← Float(x)`, entry by entry, into `y`'s own storage once it has the right size.
+    static func round(_ x: [Double], into y: inout [Float]) {
+        if y.count != x.count { y = [Float](repeating: 0, count: x.count) }
+        x.withUnsafeBufferPointer { x in y.withUnsafeMutableBufferPointer { y in for i in x.indices { y[i] = Float(x[i]) } } }
     }
 
     // snippet.float-head

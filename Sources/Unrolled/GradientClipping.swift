@@ -26,7 +26,9 @@ public enum GradientClipping {
         }
         let total = squares.squareRoot()
         let coefficient = maxNorm / (total + epsilon), applied = min(coefficient, 1)
-        if applied < 1 { for p in parameters { p.grad = p.grad.map { $0 * applied } } }
+        if applied < 1 {                                   // in place: no copy of the gradients
+            for p in parameters { p.grad.withUnsafeMutableBufferPointer { g in for i in g.indices { g[i] *= applied } } }
+        }
         return Outcome(totalNorm: total, coefficient: coefficient, appliedCoefficient: applied)
     }
     // snippet.end
