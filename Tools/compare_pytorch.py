@@ -201,14 +201,16 @@ def birnn(bidirectional):
     return median_ms(run, 300)
 
 
-# Each experiment, the chapter executable whose --bench prints its row.
+# The repository (this file is in its Tools/), and each experiment's chapter executable, whose
+# --bench prints its row.
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 EXECUTABLES = {"classifier-tutorial-cell": "classifier", "char-toy": "char-model", "min-char-rnn": "char-model",
                "word-model": "word-model", "airline-lstm": "time-series", "birnn": "bidirectional"}
 
 
 def ours(name, data):
     """This book's ms per step for one experiment: its chapter's --bench, run now (release build)."""
-    out = subprocess.run([os.path.join(".build", "release", EXECUTABLES[name]), "--bench", "--data", data],
+    out = subprocess.run([os.path.join(ROOT, ".build", "release", EXECUTABLES[name]), "--bench", "--data", data],
                          check=True, capture_output=True, text=True).stdout
     rows = {r["experiment"]: float(r["ms_per_step"]) for r in csv.DictReader(io.StringIO("experiment,steps,seconds,ms_per_step\n" + out))}
     return rows[name]
@@ -221,7 +223,7 @@ def main():
     args = ap.parse_args()
     if args.rounds < 1:
         sys.exit("--rounds needs a whole number of at least 1")
-    subprocess.run(["swift", "build", "-c", "release"], check=True, capture_output=True)
+    subprocess.run(["swift", "build", "-c", "release"], cwd=ROOT, check=True, capture_output=True)
     theirs = [
         ("classifier-tutorial-cell", "PyTorch", lambda: classifier_cell(args.data)),
         ("char-toy", "PyTorch", char_toy),
