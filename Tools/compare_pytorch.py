@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Times the book's training steps in PyTorch (one thread) beside `make bench`, and prints both
-columns and their ratio.
+"""Times the book's training steps in PyTorch (one thread) beside the chapters' own `--bench`, and
+prints both columns and their ratio.
 
-Optional: nothing else in the book needs Python. Usage, from the repository root:
+Optional: nothing else in the book needs Python. Usage, from any directory:
 
     python3 Tools/compare_pytorch.py --data ../shared/data [--rounds 3]
 
@@ -12,7 +12,7 @@ of the per-round ratios, with every round's ratio. Each PyTorch experiment repea
 configuration of its chapter (see shared/reference/timings.md for the full-length figures);
 the step counts here are shorter, which does not change a time per step.
 """
-import argparse, csv, io, math, os, random, subprocess, sys, time
+import argparse, csv, io, os, random, subprocess, sys, time
 
 try:
     import numpy as np
@@ -26,13 +26,18 @@ torch.set_num_threads(1)
 torch.manual_seed(0)
 
 
+def median(xs):
+    """The middle value (the upper one of the two middle values for an even count)."""
+    return sorted(xs)[len(xs) // 2]
+
+
 def median_ms(fn, steps, runs=3):
     times = []
     for _ in range(runs):
         t = time.perf_counter()
         fn(steps)
         times.append((time.perf_counter() - t) / steps * 1000)
-    return sorted(times)[runs // 2]
+    return median(times)
 
 
 def classifier_cell(data):
@@ -237,11 +242,10 @@ def main():
     print(f"{'experiment':<26} {'Unrolled ms/step':>17} {'reference ms/step':>18} {'ratio':>7}  ratios of {args.rounds} rounds")
     for name, who, fn in theirs:
         pairs = [(ours(name, args.data), fn()) for _ in range(args.rounds)]
-        mine = sorted(m for m, _ in pairs)[args.rounds // 2]
-        ref = sorted(r for _, r in pairs)[args.rounds // 2]
         ratios = sorted(r / m for m, r in pairs)
         spread = ", ".join(f"{x:.1f}" for x in ratios)
-        print(f"{name:<26} {mine:>17.4f} {ref:>14.4f} {who[:3]:>3} {ratios[args.rounds // 2]:>6.1f}x  {spread}")
+        print(f"{name:<26} {median([m for m, _ in pairs]):>17.4f} {median([r for _, r in pairs]):>14.4f} {who[:3]:>3} "
+              f"{median(ratios):>6.1f}x  {spread}")
         sys.stdout.flush()
 
 

@@ -97,7 +97,7 @@ public enum FloatProduct {
             // Aᵀ (the tn form): its four rows of this tile are four columns of the stored matrix,
             // one cache line per k; copied once into a strip of k × 4 values, read by every panel
             var rows = a.offset(i, 0)
-            if a.row == 1 {
+            if a.row == 1 && n16 > 0 {
                 var src = rows.base
                 for kk in 0..<k {
                     strip[4 * kk] = src[0]; strip[4 * kk + 1] = src[1]; strip[4 * kk + 2] = src[2]; strip[4 * kk + 3] = src[3]
