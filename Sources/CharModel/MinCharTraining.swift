@@ -16,7 +16,13 @@ func rawCharacters(_ raw: String) -> (alphabet: [Character], ids: [Int]) {
 }
 
 func runMinChar(_ s: MinCharSetting, raw: String, seed: UInt64, cancel: Cancellation) throws -> MinCharResult {
-    let (alphabet, data) = rawCharacters(raw)
+    try runMinChar(s, encoded: rawCharacters(raw), seed: seed, cancel: cancel)
+}
+
+/// min-char-rnn on a text already turned into indices (`rawCharacters`).
+func runMinChar(_ s: MinCharSetting, encoded: (alphabet: [Character], ids: [Int]), seed: UInt64,
+                cancel: Cancellation) throws -> MinCharResult {
+    let (alphabet, data) = encoded
     let V = alphabet.count
     var rng = SeededRandom(seed: seed)
     let model = MinCharRNN(vocabulary: V, hidden: s.hidden, rng: &rng)

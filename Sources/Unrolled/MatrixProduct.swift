@@ -78,10 +78,26 @@ public enum MatrixProduct {
             if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
             i += 4
         }
-        // Remaining rows one at a time; sixteen columns at a time keeps four independent sums.
+        // Remaining rows one at a time. Each sum waits for the one before it, so a pass keeps
+        // eight (32 columns) or four (16) independent sums going.
         while i < m {
             var j = 0
             let ci = c + i * ldc
+            while j + 32 <= n {
+                var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
+                var x2 = load4(ci + j + 16), y2 = load4(ci + j + 20), z2 = load4(ci + j + 24), w2 = load4(ci + j + 28)
+                for kk in 0..<k {
+                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
+                    let bp = b + kk * ldb + j
+                    x += av * load4(bp); y += av * load4(bp + 4)
+                    z += av * load4(bp + 8); w += av * load4(bp + 12)
+                    x2 += av * load4(bp + 16); y2 += av * load4(bp + 20)
+                    z2 += av * load4(bp + 24); w2 += av * load4(bp + 28)
+                }
+                store4(x, ci + j); store4(y, ci + j + 4); store4(z, ci + j + 8); store4(w, ci + j + 12)
+                store4(x2, ci + j + 16); store4(y2, ci + j + 20); store4(z2, ci + j + 24); store4(w2, ci + j + 28)
+                j += 32
+            }
             while j + 16 <= n {
                 var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
                 for kk in 0..<k {
@@ -108,17 +124,43 @@ public enum MatrixProduct {
         }
     }
 
-    /// Scalar columns left over from the vector loop; same summation order (ascending `k`).
+    /// Columns left over from the eight-wide loops: four at a time in one vector per row (four
+    /// rows at a time share each load of `B`), then one at a time. Every element still sums over
+    /// ascending `k`, a product then a sum, so each lane gets the bits of the scalar loop.
     @inline(__always)
     static func rowsTail(
         rows: Range<Int>, cols: Range<Int>, k: Int,
         a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
+        var j = cols.lowerBound
+        while j + 4 <= cols.upperBound {
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                var x0 = load4(c0), x1 = load4(c1), x2 = load4(c2), x3 = load4(c3)
+                var ap = a + i * aRow, bp = b + j
+                for _ in 0..<k {
+                    let bv = load4(bp)
+                    x0 += SIMD4(repeating: ap[0]) * bv; x1 += SIMD4(repeating: ap[aRow]) * bv
+                    x2 += SIMD4(repeating: ap[2 * aRow]) * bv; x3 += SIMD4(repeating: ap[3 * aRow]) * bv
+                    ap += aCol; bp += ldb
+                }
+                store4(x0, c0); store4(x1, c1); store4(x2, c2); store4(x3, c3)
+                i += 4
+            }
+            while i < rows.upperBound {
+                var x = load4(c + i * ldc + j)
+                for kk in 0..<k { x += SIMD4(repeating: a[i * aRow + kk * aCol]) * load4(b + kk * ldb + j) }
+                store4(x, c + i * ldc + j)
+                i += 1
+            }
+            j += 4
+        }
         for i in rows {
-            for j in cols {
-                var s = c[i * ldc + j]
-                for kk in 0..<k { s += a[i * aRow + kk * aCol] * b[kk * ldb + j] }
-                c[i * ldc + j] = s
+            for jj in j..<cols.upperBound {
+                var s = c[i * ldc + jj]
+                for kk in 0..<k { s += a[i * aRow + kk * aCol] * b[kk * ldb + jj] }
+                c[i * ldc + jj] = s
             }
         }
     }
@@ -273,6 +315,17 @@ public enum MatrixProduct {
             while kk < k { s += ar[kk] * br[kk]; kk += 1 }
             return s
         }
+        // `finish` for four dot products at once, one per lane: the same sums in the same order
+        // ((s[0] + s[1]) + (s[2] + s[3]), then the tail), with the partial sums transposed first
+        @inline(__always) func finish4(_ s0: SIMD4<Double>, _ s1: SIMD4<Double>, _ s2: SIMD4<Double>, _ s3: SIMD4<Double>,
+                                       _ ar: Pointer, _ b0: Pointer, _ b1: Pointer, _ b2: Pointer, _ b3: Pointer) -> SIMD4<Double> {
+            let low = SIMD4(s0[0], s1[0], s2[0], s3[0]) + SIMD4(s0[1], s1[1], s2[1], s3[1])
+            let high = SIMD4(s0[2], s1[2], s2[2], s3[2]) + SIMD4(s0[3], s1[3], s2[3], s3[3])
+            var s = low + high
+            var kk = k4
+            while kk < k { s += SIMD4(repeating: ar[kk]) * SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]); kk += 1 }
+            return s
+        }
         var i = 0
         while i + 2 <= m {
             let a0 = a + i * lda, a1 = a0 + lda
@@ -291,8 +344,8 @@ public enum MatrixProduct {
                     kk += 4
                 }
                 let c0 = c + i * ldc + j, c1 = c0 + ldc
-                c0[0] += finish(s00, a0, b0); c0[1] += finish(s01, a0, b1); c0[2] += finish(s02, a0, b2); c0[3] += finish(s03, a0, b3)
-                c1[0] += finish(s10, a1, b0); c1[1] += finish(s11, a1, b1); c1[2] += finish(s12, a1, b2); c1[3] += finish(s13, a1, b3)
+                store4(load4(c0) + finish4(s00, s01, s02, s03, a0, b0, b1, b2, b3), c0)
+                store4(load4(c1) + finish4(s10, s11, s12, s13, a1, b0, b1, b2, b3), c1)
                 j += 4
             }
             while j + 2 <= n {
@@ -335,10 +388,8 @@ public enum MatrixProduct {
                     s2 += x * load4(b2 + kk); s3 += x * load4(b3 + kk)
                     kk += 4
                 }
-                c[i * ldc + j] += finish(s0, a0, b0)
-                c[i * ldc + j + 1] += finish(s1, a0, b1)
-                c[i * ldc + j + 2] += finish(s2, a0, b2)
-                c[i * ldc + j + 3] += finish(s3, a0, b3)
+                let ci = c + i * ldc + j
+                store4(load4(ci) + finish4(s0, s1, s2, s3, a0, b0, b1, b2, b3), ci)
                 j += 4
             }
             while j < n {
