@@ -32,17 +32,16 @@ final class MinCharRNN {
         var hs = [Double](repeating: 0, count: (T + 1) * H)            // [h_0 = hprev, h_1, ..., h_T]
         for j in 0..<H { hs[j] = hprev[j] }
         let (Wxh, bH, bY) = (wxh.value, bh.value, by.value)
-        // forward, one step at a time: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h)
-        var a = [Double](repeating: 0, count: H)
-        for t in 0..<T {
-            for j in 0..<H { a[j] = Wxh[j * V + inputs[t]] + bH[j] }      // W_xh x_t: a column, x_t is one-hot
-            whh.value.withUnsafeBufferPointer { w in hs.withUnsafeMutableBufferPointer { h in
-                MatrixProduct.addProductTransposedB(m: 1, n: H, k: H, a: h.baseAddress! + t * H, lda: H,
-                                                    b: w.baseAddress!, ldb: H, c: &a, ldc: H)
-            } }
-            a.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: H) }
-            for j in 0..<H { hs[(t + 1) * H + j] = a[j] }
-        }
+        // forward, one step at a time: h_t = tanh(W_xh x_t + W_hh h_{t-1} + b_h), built in place
+        whh.value.withUnsafeBufferPointer { w in hs.withUnsafeMutableBufferPointer { hs in
+            for t in 0..<T {
+                let hPrev = hs.baseAddress! + t * H, h = hPrev + H
+                for j in 0..<H { h[j] = Wxh[j * V + inputs[t]] + bH[j] }  // W_xh x_t: a column, x_t is one-hot
+                MatrixProduct.addProductTransposedB(m: 1, n: H, k: H, a: hPrev, lda: H, b: w.baseAddress!, ldb: H,
+                                                    c: h, ldc: H)               // + W_hh h_{t-1}
+                VectorMath.tanh(h, count: H)
+            }
+        } }
         // every step's scores at once: y = h W_hyᵀ + b_y, [T, V]; then p = softmax(y)
         var y = [Double](repeating: 0, count: T * V)
         for t in 0..<T { for v in 0..<V { y[t * V + v] = bY[v] } }
@@ -77,14 +76,18 @@ final class MinCharRNN {
                 let h = hs[(t + 1) * H + j]
                 let dh = dhFromY[t * H + j] + dhnext[j]                // both paths into h_t: y_t and h_{t+1}
                 dhraw[t * H + j] = (1 - h * h) * dh                    // through tanh: 1 - h_t²
-                dbh[j] += dhraw[t * H + j]                             // through + b_h
-                dwxh[j * V + inputs[t]] += dhraw[t * H + j]            // through W_xh x_t: one column
             }
             for j in 0..<H { dhnext[j] = 0 }                           // through W_hh h_{t-1}, to h_{t-1}: W_hhᵀ da_t
             dhraw.withUnsafeBufferPointer { d in whh.value.withUnsafeBufferPointer { w in
                 MatrixProduct.addProduct(m: 1, n: H, k: H, a: d.baseAddress! + t * H, lda: H, b: w.baseAddress!, ldb: H,
                                          c: &dhnext, ldc: H)
             } }
+        }
+        for t in stride(from: T - 1, through: 0, by: -1) {             // in the same order, t = T-1 down to 0:
+            for j in 0..<H {
+                dbh[j] += dhraw[t * H + j]                             // through + b_h
+                dwxh[j * V + inputs[t]] += dhraw[t * H + j]            // through W_xh x_t: one column
+            }
         }
         bh.add(gradient: dbh)
         wxh.add(gradient: dwxh)
