@@ -326,10 +326,10 @@ public enum MatrixProduct {
             while kk < k { s += SIMD4(repeating: ar[kk]) * SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]); kk += 1 }
             return s
         }
-        var i = 0
-        while i + 2 <= m {
+        /// Two rows of `A` (rows `i`, `i + 1` of `C`), from column `start` of `C` on.
+        @inline(__always) func twoRows(_ i: Int, from start: Int) {
             let a0 = a + i * lda, a1 = a0 + lda
-            var j = 0
+            var j = start
             // two rows of A against four rows of B: eight dot products share each load
             while j + 4 <= n {
                 let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
@@ -373,8 +373,47 @@ public enum MatrixProduct {
                 c[i * ldc + j] += finish(s0, a0, b0)
                 c[(i + 1) * ldc + j] += finish(s1, a1, b0)
             }
-            i += 2
         }
+        var i = 0
+#if REGISTERS32
+        // With 32 vector registers: four rows of A against four rows of B, sixteen dot products
+        // sharing each load (their sums do not fit in 16 registers). Each dot product keeps its
+        // four partial sums and is finished as in `twoRows`, so the bits are the same.
+        let n4 = n & ~3
+        while i + 4 <= m {
+            let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
+            var j = 0
+            while j < n4 {
+                let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
+                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s02 = SIMD4<Double>(), s03 = SIMD4<Double>()
+                var s10 = SIMD4<Double>(), s11 = SIMD4<Double>(), s12 = SIMD4<Double>(), s13 = SIMD4<Double>()
+                var s20 = SIMD4<Double>(), s21 = SIMD4<Double>(), s22 = SIMD4<Double>(), s23 = SIMD4<Double>()
+                var s30 = SIMD4<Double>(), s31 = SIMD4<Double>(), s32 = SIMD4<Double>(), s33 = SIMD4<Double>()
+                var kk = 0
+                while kk < k4 {
+                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk), w2 = load4(b2 + kk), w3 = load4(b3 + kk)
+                    let x0 = load4(a0 + kk)
+                    s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3
+                    let x1 = load4(a1 + kk)
+                    s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3
+                    let x2 = load4(a2 + kk)
+                    s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3
+                    let x3 = load4(a3 + kk)
+                    s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3
+                    kk += 4
+                }
+                let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                store4(load4(c0) + finish4(s00, s01, s02, s03, a0, b0, b1, b2, b3), c0)
+                store4(load4(c1) + finish4(s10, s11, s12, s13, a1, b0, b1, b2, b3), c1)
+                store4(load4(c2) + finish4(s20, s21, s22, s23, a2, b0, b1, b2, b3), c2)
+                store4(load4(c3) + finish4(s30, s31, s32, s33, a3, b0, b1, b2, b3), c3)
+                j += 4
+            }
+            if n4 < n { twoRows(i, from: n4); twoRows(i + 2, from: n4) }
+            i += 4
+        }
+#endif
+        while i + 2 <= m { twoRows(i, from: 0); i += 2 }
         if i < m {
             let a0 = a + i * lda
             var j = 0
