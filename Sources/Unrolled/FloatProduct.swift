@@ -127,11 +127,15 @@ public enum FloatProduct {
     /// when `bias` is given). `C` is stored and reloaded exactly between blocks and columns never
     /// interact, so each element sums over ascending `k`.
     static func blocked(m: Int, n: Int, k: Int, a: Layout, b: Layout, bias: Pointer?, c: MutablePointer, ldc: Int) {
-        let panels = MutablePointer.allocate(capacity: kBlock * cBlock), strip = MutablePointer.allocate(capacity: 4 * kBlock)
+        // For tn (Aᵀ, `a.row == 1`) a narrow B takes longer blocks of k in the same space: the
+        // word model's weight gradient (k = 320 rows, n = 64) then runs in one block, one pass
+        // over C and one strip per tile instead of two.
+        let kb = a.row == 1 ? kBlock * cBlock / max(16, min(n, cBlock)) : kBlock
+        let panels = MutablePointer.allocate(capacity: kBlock * cBlock), strip = MutablePointer.allocate(capacity: 4 * kb)
         defer { panels.deallocate(); strip.deallocate() }
         var k0 = 0
         repeat {
-            let kc = min(kBlock, k - k0)
+            let kc = min(kb, k - k0)
             var j0 = 0
             repeat {
                 let nc = min(cBlock, n - j0)

@@ -8,7 +8,7 @@ import Testing
     /// All three forms in `Float` add in ascending `k`, across the blocks of `k` and of columns,
     /// through the packed panels and the rows and columns they leave: the bits of the plain loop.
     @Test func everyFormMatchesTheNaiveLoop() {
-        for (m, n, k) in [(1, 1, 1), (5, 17, 9), (9, 40, 300), (4, 16, 513), (13, 33, 70), (6, 300, 64), (3, 130, 20)] {
+        for (m, n, k) in [(1, 1, 1), (5, 17, 9), (9, 40, 300), (4, 16, 513), (13, 33, 70), (6, 300, 64), (3, 130, 20), (8, 64, 1100)] {
             var rng = SeededRandom(seed: UInt64(m * 100 + n + k))
             let a = values(m * k, &rng), at = values(k * m, &rng), b = values(k * n, &rng), bt = values(n * k, &rng)
             let c = values(m * n, &rng)
