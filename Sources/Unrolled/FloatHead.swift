@@ -45,16 +45,20 @@ public final class FloatHead {
         if let bias = linear.bias {                                     // through + b: Σ_n dz
             z.withUnsafeBufferPointer { z in bias.grad.withUnsafeMutableBufferPointer { g in
                 let g = g.baseAddress!, V4 = V & ~3
-                for n in 0..<N {                                        // ascending n for every v
-                    let row = z.baseAddress! + n * V
+                var n0 = 0
+                while n0 < N {                                          // ascending n for every v,
+                    let rows = n0..<min(n0 + 8, N)                      // eight rows per load of g
                     var v = 0
                     while v < V4 {
-                        let sum = UnsafeRawPointer(g + v).loadUnaligned(as: SIMD4<Double>.self)
-                            + SIMD4<Double>(UnsafeRawPointer(row + v).loadUnaligned(as: SIMD4<Float>.self))
+                        var sum = UnsafeRawPointer(g + v).loadUnaligned(as: SIMD4<Double>.self)
+                        for n in rows {
+                            sum += SIMD4<Double>(UnsafeRawPointer(z.baseAddress! + n * V + v).loadUnaligned(as: SIMD4<Float>.self))
+                        }
                         UnsafeMutableRawPointer(g + v).storeBytes(of: sum, as: SIMD4<Double>.self)
                         v += 4
                     }
-                    while v < V { g[v] += Double(row[v]); v += 1 }
+                    while v < V { for n in rows { g[v] += Double(z[n * V + v]) }; v += 1 }
+                    n0 = rows.upperBound
                 }
             } }
         }

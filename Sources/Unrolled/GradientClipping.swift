@@ -18,9 +18,7 @@ public enum GradientClipping {
     @discardableResult
     public static func clipGlobalNorm(_ parameters: [Parameter], maxNorm: Double, epsilon: Double = 1e-6) -> Outcome {
         var squares = 0.0
-        for p in parameters {
-            var s = 0.0
-            for g in p.grad { s += g * g }
+        for s in sumsOfSquares(parameters) {               // ‖g_p‖² of each tensor p, in index order
             let norm = s.squareRoot()
             squares += norm * norm
         }
@@ -32,4 +30,28 @@ public enum GradientClipping {
         return Outcome(totalNorm: total, coefficient: coefficient, appliedCoefficient: applied)
     }
     // snippet.end
+
+    /// `Σ_i g_i²` of each parameter's gradient, summed in index order. Each sum is one chain of
+    /// additions, every one waiting for the one before it; the gradients go two at a time, the
+    /// largest with the next largest, so that two chains advance side by side. Each chain does
+    /// the same additions in the same order as it would alone.
+    static func sumsOfSquares(_ parameters: [Parameter]) -> [Double] {
+        var sums = [Double](repeating: 0, count: parameters.count)
+        let bySize = parameters.indices.sorted { parameters[$0].count > parameters[$1].count }
+        for first in stride(from: 0, to: bySize.count, by: 2) {
+            let a = bySize[first], b = first + 1 < bySize.count ? bySize[first + 1] : nil
+            parameters[a].grad.withUnsafeBufferPointer { ga in
+                var sa = 0.0, sb = 0.0, i = 0
+                if let b {
+                    parameters[b].grad.withUnsafeBufferPointer { gb in
+                        while i < gb.count { sa += ga[i] * ga[i]; sb += gb[i] * gb[i]; i += 1 }
+                    }
+                    sums[b] = sb
+                }
+                while i < ga.count { sa += ga[i] * ga[i]; i += 1 }
+                sums[a] = sa
+            }
+        }
+        return sums
+    }
 }
