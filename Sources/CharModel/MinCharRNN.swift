@@ -70,25 +70,29 @@ final class MinCharRNN {
         } }
         var dhraw = [Double](repeating: 0, count: T * H)               // ∂L/∂a_t, kept for W_hh below
         var dhnext = [Double](repeating: 0, count: H)                  // ∂L/∂h_t through h_{t+1}
+        dhraw.withUnsafeMutableBufferPointer { dhraw in dhnext.withUnsafeMutableBufferPointer { dhnext in
+            whh.value.withUnsafeBufferPointer { w in
+                for t in stride(from: T - 1, through: 0, by: -1) {
+                    for j in 0..<H {
+                        let h = hs[(t + 1) * H + j]
+                        let dh = dhFromY[t * H + j] + dhnext[j]        // both paths into h_t: y_t and h_{t+1}
+                        dhraw[t * H + j] = (1 - h * h) * dh            // through tanh: 1 - h_t²
+                    }
+                    for j in 0..<H { dhnext[j] = 0 }                   // through W_hh h_{t-1}, to h_{t-1}: W_hhᵀ da_t
+                    MatrixProduct.addProduct(m: 1, n: H, k: H, a: dhraw.baseAddress! + t * H, lda: H, b: w.baseAddress!,
+                                             ldb: H, c: dhnext.baseAddress!, ldc: H)
+                }
+            }
+        } }
         var dbh = [Double](repeating: 0, count: H), dwxh = [Double](repeating: 0, count: H * V)
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            for j in 0..<H {
-                let h = hs[(t + 1) * H + j]
-                let dh = dhFromY[t * H + j] + dhnext[j]                // both paths into h_t: y_t and h_{t+1}
-                dhraw[t * H + j] = (1 - h * h) * dh                    // through tanh: 1 - h_t²
+        dbh.withUnsafeMutableBufferPointer { dbh in dwxh.withUnsafeMutableBufferPointer { dwxh in
+            for t in stride(from: T - 1, through: 0, by: -1) {         // in the same order, t = T-1 down to 0:
+                for j in 0..<H {
+                    dbh[j] += dhraw[t * H + j]                         // through + b_h
+                    dwxh[j * V + inputs[t]] += dhraw[t * H + j]        // through W_xh x_t: one column
+                }
             }
-            for j in 0..<H { dhnext[j] = 0 }                           // through W_hh h_{t-1}, to h_{t-1}: W_hhᵀ da_t
-            dhraw.withUnsafeBufferPointer { d in whh.value.withUnsafeBufferPointer { w in
-                MatrixProduct.addProduct(m: 1, n: H, k: H, a: d.baseAddress! + t * H, lda: H, b: w.baseAddress!, ldb: H,
-                                         c: &dhnext, ldc: H)
-            } }
-        }
-        for t in stride(from: T - 1, through: 0, by: -1) {             // in the same order, t = T-1 down to 0:
-            for j in 0..<H {
-                dbh[j] += dhraw[t * H + j]                             // through + b_h
-                dwxh[j * V + inputs[t]] += dhraw[t * H + j]            // through W_xh x_t: one column
-            }
-        }
+        } }
         bh.add(gradient: dbh)
         wxh.add(gradient: dwxh)
         dhraw.withUnsafeBufferPointer { d in hs.withUnsafeBufferPointer { h in whh.grad.withUnsafeMutableBufferPointer { g in
