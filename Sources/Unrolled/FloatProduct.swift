@@ -28,6 +28,7 @@ public enum FloatProduct {
 
     /// Rows of `B` (the `k` of a block) and columns of `B` per block: a block of 256 × 128
     /// `Float`s (128 KiB) stays in the core's second-level cache while every row of `A` goes by.
+    /// (`tn` with fewer columns takes more rows in the same space; see `blocked`.)
     static let kBlock = 256, cBlock = 128
 
     // snippet.float-tile
@@ -70,7 +71,7 @@ public enum FloatProduct {
         store8(x, c); store8(y, c + 8)
     }
 
-    /// `C[M, N] = S + A · B` for one block (`k ≤ kBlock`, `n ≤ cBlock`; `S` as in `tile4x16`): `B`
+    /// `C[M, N] = S + A · B` for one block (`k` as `blocked` chooses, `n ≤ cBlock`; `S` as in `tile4x16`): `B`
     /// copied into panels of sixteen columns, the tiles over them (for `tn`, each four rows of `A`
     /// copied into `strip` first), and the columns past the last panel element by element (same order).
     static func block(m: Int, n: Int, k: Int, a: Layout, b: Layout, s: Pointer, sRow: Int, c: MutablePointer, ldc: Int,

@@ -78,26 +78,10 @@ public enum MatrixProduct {
             if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
             i += 4
         }
-        // Remaining rows one at a time. Each sum waits for the one before it, so a pass keeps
-        // eight (32 columns) or four (16) independent sums going.
+        // Remaining rows one at a time; sixteen columns at a time keeps four independent sums.
         while i < m {
             var j = 0
             let ci = c + i * ldc
-            while j + 32 <= n {
-                var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
-                var x2 = load4(ci + j + 16), y2 = load4(ci + j + 20), z2 = load4(ci + j + 24), w2 = load4(ci + j + 28)
-                for kk in 0..<k {
-                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
-                    let bp = b + kk * ldb + j
-                    x += av * load4(bp); y += av * load4(bp + 4)
-                    z += av * load4(bp + 8); w += av * load4(bp + 12)
-                    x2 += av * load4(bp + 16); y2 += av * load4(bp + 20)
-                    z2 += av * load4(bp + 24); w2 += av * load4(bp + 28)
-                }
-                store4(x, ci + j); store4(y, ci + j + 4); store4(z, ci + j + 8); store4(w, ci + j + 12)
-                store4(x2, ci + j + 16); store4(y2, ci + j + 20); store4(z2, ci + j + 24); store4(w2, ci + j + 28)
-                j += 32
-            }
             while j + 16 <= n {
                 var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
                 for kk in 0..<k {
