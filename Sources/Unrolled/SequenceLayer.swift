@@ -92,9 +92,41 @@ extension SequenceLayer {
 func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
     guard let n = biases.compactMap({ $0 }).first?.count else { return }
     var sums = [Double](repeating: 0, count: n)
-    matrix.withUnsafeBufferPointer { m in
+    matrix.withUnsafeBufferPointer { mp in
         sums.withUnsafeMutableBufferPointer { s in
-            for r in 0..<rows { for j in 0..<n { s[j] += m[r * n + j] } }
+            let m = mp.baseAddress!
+            // each column's sum in registers down all the rows (rather than a load and a store of
+            // every sum per row): 32 columns at a time, then 4, then one
+            var j = 0
+            while j + 32 <= n {
+                var acc = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(),
+                           SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+                for r in 0..<rows {
+                    let p = m + r * n + j
+                    acc.0 += MatrixProduct.load4(p); acc.1 += MatrixProduct.load4(p + 4)
+                    acc.2 += MatrixProduct.load4(p + 8); acc.3 += MatrixProduct.load4(p + 12)
+                    acc.4 += MatrixProduct.load4(p + 16); acc.5 += MatrixProduct.load4(p + 20)
+                    acc.6 += MatrixProduct.load4(p + 24); acc.7 += MatrixProduct.load4(p + 28)
+                }
+                let o = s.baseAddress! + j
+                MatrixProduct.store4(acc.0, o); MatrixProduct.store4(acc.1, o + 4)
+                MatrixProduct.store4(acc.2, o + 8); MatrixProduct.store4(acc.3, o + 12)
+                MatrixProduct.store4(acc.4, o + 16); MatrixProduct.store4(acc.5, o + 20)
+                MatrixProduct.store4(acc.6, o + 24); MatrixProduct.store4(acc.7, o + 28)
+                j += 32
+            }
+            while j + 4 <= n {
+                var acc = SIMD4<Double>()
+                for r in 0..<rows { acc += MatrixProduct.load4(m + r * n + j) }
+                MatrixProduct.store4(acc, s.baseAddress! + j)
+                j += 4
+            }
+            while j < n {
+                var acc = 0.0
+                for r in 0..<rows { acc += m[r * n + j] }
+                s[j] = acc
+                j += 1
+            }
         }
     }
     for case let bias? in biases { for j in 0..<n { bias.grad[j] += sums[j] } }
@@ -103,13 +135,13 @@ func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
 /// `vector [n]` repeated on every one of `rows` rows (zeros when `nil`), `[rows, n]`.
 func broadcastRows(_ vector: [Double]?, rows: Int, n: Int) -> [Double] {
     guard let vector else { return [Double](repeating: 0, count: rows * n) }
-    var out = [Double](repeating: 0, count: rows * n)
-    vector.withUnsafeBufferPointer { b in
-        out.withUnsafeMutableBufferPointer { o in
-            for r in 0..<rows { for j in 0..<n { o[r * n + j] = b[j] } }
+    // every element is written once, so the array is not zeroed first
+    return [Double](unsafeUninitializedCapacity: rows * n) { o, count in
+        vector.withUnsafeBufferPointer { b in
+            if n > 0 { for r in 0..<rows { (o.baseAddress! + r * n).initialize(from: b.baseAddress!, count: n) } }
         }
+        count = rows * n
     }
-    return out
 }
 
 extension SequenceInput {
