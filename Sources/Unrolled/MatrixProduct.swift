@@ -109,7 +109,8 @@ public enum MatrixProduct {
     }
 
     /// Columns left over from the eight-wide loops: four at a time in one vector per row (four
-    /// rows at a time share each load of `B`), then one at a time. Every element still sums over
+    /// rows at a time share each load of `B`), then one at a time (in the tn form, four rows of
+    /// one column in one vector, as `Aᵀ` holds them side by side). Every element still sums over
     /// ascending `k`, a product then a sum, so each lane gets the bits of the scalar loop.
     @inline(__always)
     static func rowsTail(
@@ -140,7 +141,36 @@ public enum MatrixProduct {
             }
             j += 4
         }
-        for i in rows {
+        var i0 = rows.lowerBound
+        if aRow == 1 {
+            // Aᵀ (the tn form): four rows of a column of C lie side by side in each row of A, so
+            // four sums run in one vector, two columns at a time (two independent chains)
+            while i0 + 4 <= rows.upperBound {
+                var jj = j
+                while jj + 2 <= cols.upperBound {
+                    let c0 = c + i0 * ldc + jj
+                    var x = SIMD4(c0[0], c0[ldc], c0[2 * ldc], c0[3 * ldc])
+                    var y = SIMD4(c0[1], c0[ldc + 1], c0[2 * ldc + 1], c0[3 * ldc + 1])
+                    var ap = a + i0, bp = b + jj
+                    for _ in 0..<k {
+                        let av = load4(ap)
+                        x += av * SIMD4(repeating: bp[0]); y += av * SIMD4(repeating: bp[1])
+                        ap += aCol; bp += ldb
+                    }
+                    for l in 0..<4 { c0[l * ldc] = x[l]; c0[l * ldc + 1] = y[l] }
+                    jj += 2
+                }
+                if jj < cols.upperBound {
+                    let c0 = c + i0 * ldc + jj
+                    var x = SIMD4(c0[0], c0[ldc], c0[2 * ldc], c0[3 * ldc])
+                    var ap = a + i0, bp = b + jj
+                    for _ in 0..<k { x += load4(ap) * SIMD4(repeating: bp[0]); ap += aCol; bp += ldb }
+                    for l in 0..<4 { c0[l * ldc] = x[l] }
+                }
+                i0 += 4
+            }
+        }
+        for i in i0..<rows.upperBound {
             for jj in j..<cols.upperBound {
                 var s = c[i * ldc + jj]
                 for kk in 0..<k { s += a[i * aRow + kk * aCol] * b[kk * ldb + jj] }
@@ -276,6 +306,16 @@ public enum MatrixProduct {
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
         splitRows(m: m, work: m * n * k) { r in
+            if k < 4 {
+                tailDotProducts(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                                c: c + r.lowerBound * ldc, ldc: ldc)
+                return
+            }
+            if k < shortK {
+                shortDotProducts(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb,
+                                 c: c + r.lowerBound * ldc, ldc: ldc)
+                return
+            }
             // rows of B in blocks of nBlock, each met by every row of A while it is in cache
             var j0 = 0
             repeat {
@@ -286,6 +326,102 @@ public enum MatrixProduct {
             } while j0 < n
         }
     }
+
+    /// `dotProducts` for short rows (`k < shortK`: an input of a few values, a small hidden
+    /// state), where the transposition of the partial sums would cost more than the products.
+    /// Four columns of `C` at a time, one lane each: their rows of `B` are read once, as columns
+    /// `B[j ..< j+4, kk]`, for all rows of `A`. Each lane does what `dotProducts` does for one dot
+    /// product, in the same order: partial sums `s_l` over `kk ≡ l (mod 4)`, then
+    /// `(s_0 + s_1) + (s_2 + s_3)`, the tail in ascending `kk`, and the sum added to `C`.
+    @inline(never)
+    static func shortDotProducts(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        let k4 = k & ~3
+        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: k) { columns in
+            let bt = columns.baseAddress!
+            var j = 0
+            while j + 4 <= n {
+                let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
+                for kk in 0..<k { bt[kk] = SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]) }
+                for i in 0..<m {
+                    let ai = a + i * lda, ci = c + i * ldc + j
+                    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                    var kk = 0
+                    while kk < k4 {
+                        s0 += SIMD4(repeating: ai[kk]) * bt[kk]; s1 += SIMD4(repeating: ai[kk + 1]) * bt[kk + 1]
+                        s2 += SIMD4(repeating: ai[kk + 2]) * bt[kk + 2]; s3 += SIMD4(repeating: ai[kk + 3]) * bt[kk + 3]
+                        kk += 4
+                    }
+                    var s = (s0 + s1) + (s2 + s3)
+                    while kk < k { s += SIMD4(repeating: ai[kk]) * bt[kk]; kk += 1 }
+                    store4(load4(ci) + s, ci)
+                }
+                j += 4
+            }
+            // the last columns one at a time, each as `finish` in `dotProducts` does it
+            for jj in j..<n {
+                let bj = b + jj * ldb
+                for i in 0..<m {
+                    let ai = a + i * lda
+                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                    var kk = 0
+                    while kk < k4 {
+                        s0 += ai[kk] * bj[kk]; s1 += ai[kk + 1] * bj[kk + 1]
+                        s2 += ai[kk + 2] * bj[kk + 2]; s3 += ai[kk + 3] * bj[kk + 3]
+                        kk += 4
+                    }
+                    var s = (s0 + s1) + (s2 + s3)
+                    while kk < k { s += ai[kk] * bj[kk]; kk += 1 }
+                    c[i * ldc + jj] += s
+                }
+            }
+        }
+    }
+
+    /// `dotProducts` for `k < 4`, where every partial sum is zero and each dot product is
+    /// `0 + a_0 b_0 (+ a_1 b_1 …)`: the columns of `B` stay in registers.
+    @inline(__always)
+    static func tailDotProducts(
+        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    ) {
+        var j = 0
+        while j + 4 <= n {
+            let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
+            @inline(__always) func column(_ kk: Int) -> SIMD4<Double> { SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]) }
+            switch k {
+            case 1:
+                let v0 = column(0)
+                for i in 0..<m { let ci = c + i * ldc + j; store4(load4(ci) + (SIMD4() + SIMD4(repeating: a[i * lda]) * v0), ci) }
+            case 2:
+                let v0 = column(0), v1 = column(1)
+                for i in 0..<m {
+                    let ai = a + i * lda, ci = c + i * ldc + j
+                    store4(load4(ci) + ((SIMD4() + SIMD4(repeating: ai[0]) * v0) + SIMD4(repeating: ai[1]) * v1), ci)
+                }
+            case 3:
+                let v0 = column(0), v1 = column(1), v2 = column(2)
+                for i in 0..<m {
+                    let ai = a + i * lda, ci = c + i * ldc + j
+                    let s = (SIMD4() + SIMD4(repeating: ai[0]) * v0) + SIMD4(repeating: ai[1]) * v1
+                    store4(load4(ci) + (s + SIMD4(repeating: ai[2]) * v2), ci)
+                }
+            default:   // k = 0: every dot product is +0 (which turns a −0 in C into +0)
+                for i in 0..<m { let ci = c + i * ldc + j; store4(load4(ci) + SIMD4(), ci) }
+            }
+            j += 4
+        }
+        for jj in j..<n {
+            for i in 0..<m {
+                var s = 0.0
+                for kk in 0..<k { s += a[i * lda + kk] * b[jj * ldb + kk] }
+                c[i * ldc + jj] += s
+            }
+        }
+    }
+
+    /// Rows of `A` and `B` shorter than this go through `shortDotProducts`.
+    static let shortK = 16
 
     /// The single-threaded body of `addProductTransposedB`.
     @inline(__always)

@@ -10,7 +10,8 @@ import Testing
         return out
     }
 
-    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 17, 5), (3, 8, 8), (4, 16, 3), (5, 9, 7), (7, 23, 13), (9, 128, 57), (2, 3, 1)]
+    static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 17, 5), (3, 8, 8), (4, 16, 3), (5, 9, 7), (7, 23, 13), (9, 128, 57), (2, 3, 1),
+                                           (8, 2, 300), (12, 1, 40)]
 
     /// `nn` and `tn` add in the same order as the naive loop (ascending k): identical bits.
     @Test(arguments: shapes, [false, true]) func productsMatchNaiveBitForBit(shape: (Int, Int, Int), transposedA: Bool) {
@@ -85,7 +86,9 @@ import Testing
     /// (ascending), combined as `(s0 + s1) + (s2 + s3)`, then the tail in ascending `k`, then
     /// added to `C`. Same bits whatever block of rows and columns computed it.
     @Test func transposedBFollowsItsDocumentedOrder() {
-        for (m, n, k) in [(1, 1, 4), (2, 4, 8), (3, 5, 9), (5, 11, 64), (4, 9, 67), (7, 13, 3), (6, 130, 66)] {
+        // the short forms too: k < 4 (no partial sums), and k < 16 (four columns per vector)
+        for (m, n, k) in [(1, 1, 4), (2, 4, 8), (3, 5, 9), (5, 11, 64), (4, 9, 67), (7, 13, 3), (6, 130, 66),
+                          (9, 6, 1), (5, 7, 2), (4, 10, 5), (3, 9, 12), (6, 17, 15), (5, 13, 0)] {
             var rng = SeededRandom(seed: UInt64(m * 7 + n * 3 + k))
             let a = randomValues(m * k, &rng), b = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
             var out = c
