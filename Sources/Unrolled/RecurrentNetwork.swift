@@ -97,16 +97,27 @@ public final class RecurrentNetwork: Module {
         func initial(_ s: [Double]?, _ k: Int) -> [Double]? { s.map { Array($0[(k * BH)..<((k + 1) * BH)]) } }
         for l in 0..<c.layers {
             var row: [SequenceTrace] = []
-            var output = [Double](repeating: 0, count: T * B * D * H)
+            var output: [Double] = []
             for d in 0..<D {
                 // the backward direction reads the sequence reversed in time, and its outputs are
                 // put back in time order
                 let seen = d == 0 ? input : Self.reversed(input, T: T)
                 let trace = layers[l][d].forward(seen, steps: T, batch: B, h0: initial(h0, l * D + d), c0: initial(c0, l * D + d))
-                let states = trace.outputs
-                for t in 0..<T {
-                    let source = (d == 0 ? t : T - 1 - t) * BH
-                    for r in 0..<B { for j in 0..<H { output[(t * B + r) * D * H + d * H + j] = states[source + r * H + j] } }
+                if D == 1 {
+                    output = trace.outputs            // one direction: the states h_1 … h_T as they are
+                } else {
+                    if d == 0 { output = [Double](repeating: 0, count: T * B * D * H) }
+                    // row (t, r) of this direction's states → columns d·H ..< (d + 1)·H of output row (t, r)
+                    output.withUnsafeMutableBufferPointer { o in
+                        trace.states.withUnsafeBufferPointer { s in
+                            for t in 0..<T {
+                                let source = BH + (d == 0 ? t : T - 1 - t) * BH   // after h0
+                                for r in 0..<B {
+                                    (o.baseAddress! + (t * B + r) * D * H + d * H).update(from: s.baseAddress! + source + r * H, count: H)
+                                }
+                            }
+                        }
+                    }
                 }
                 hN += trace.last
                 cN += trace.lastCell
@@ -150,12 +161,18 @@ public final class RecurrentNetwork: Module {
                 let k = l * D + d
                 // through the concatenation: this direction's columns, in the order it read them
                 let dOut: [Double]? = dAbove.map { above in
-                    var g = [Double](repeating: 0, count: T * BH)
-                    for t in 0..<T {
-                        let target = (d == 0 ? t : T - 1 - t) * BH
-                        for r in 0..<B { for j in 0..<H { g[target + r * H + j] = above[(t * B + r) * D * H + d * H + j] } }
+                    if D == 1 { return above }        // one direction: its columns are all of them
+                    return [Double](unsafeUninitializedCapacity: T * BH) { g, count in
+                        above.withUnsafeBufferPointer { a in
+                            for t in 0..<T {
+                                let target = (d == 0 ? t : T - 1 - t) * BH
+                                for r in 0..<B {
+                                    (g.baseAddress! + target + r * H).initialize(from: a.baseAddress! + (t * B + r) * D * H + d * H, count: H)
+                                }
+                            }
+                        }
+                        count = T * BH
                     }
-                    return g
                 }
                 let g = layers[l][d].backward(
                     trace.traces[l][d], dOutputs: dOut, dLast: dhN.map { Array($0[(k * BH)..<((k + 1) * BH)]) },
@@ -212,9 +229,13 @@ public final class RecurrentNetwork: Module {
     /// `a` reversed along its first (time) axis of `T` blocks.
     static func reversed(_ a: [Double], T: Int) -> [Double] {
         let n = a.count / T
-        var out = [Double](repeating: 0, count: a.count)
-        for t in 0..<T { for i in 0..<n { out[(T - 1 - t) * n + i] = a[t * n + i] } }
-        return out
+        guard n > 0 else { return a }
+        return [Double](unsafeUninitializedCapacity: a.count) { out, count in
+            a.withUnsafeBufferPointer { src in
+                for t in 0..<T { (out.baseAddress! + (T - 1 - t) * n).initialize(from: src.baseAddress! + t * n, count: n) }
+            }
+            count = a.count
+        }
     }
 
     static func reversed(_ x: SequenceInput, T: Int) -> SequenceInput {
