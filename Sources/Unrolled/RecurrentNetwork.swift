@@ -97,26 +97,18 @@ public final class RecurrentNetwork: Module {
         func initial(_ s: [Double]?, _ k: Int) -> [Double]? { s.map { Array($0[(k * BH)..<((k + 1) * BH)]) } }
         for l in 0..<c.layers {
             var row: [SequenceTrace] = []
-            var output: [Double] = []
+            var output = D == 1 ? [] : [Double](repeating: 0, count: T * B * D * H)
             for d in 0..<D {
                 // the backward direction reads the sequence reversed in time, and its outputs are
                 // put back in time order
                 let seen = d == 0 ? input : Self.reversed(input, T: T)
                 let trace = layers[l][d].forward(seen, steps: T, batch: B, h0: initial(h0, l * D + d), c0: initial(c0, l * D + d))
                 if D == 1 {
-                    output = trace.outputs            // one direction: the states h_1 … h_T as they are
+                    output = trace.outputs        // one direction: the states h_1 … h_T as they are
                 } else {
-                    if d == 0 { output = [Double](repeating: 0, count: T * B * D * H) }
-                    // row (t, r) of this direction's states → columns d·H ..< (d + 1)·H of output row (t, r)
-                    output.withUnsafeMutableBufferPointer { o in
-                        trace.states.withUnsafeBufferPointer { s in
-                            for t in 0..<T {
-                                let source = BH + (d == 0 ? t : T - 1 - t) * BH   // after h0
-                                for r in 0..<B {
-                                    (o.baseAddress! + (t * B + r) * D * H + d * H).update(from: s.baseAddress! + source + r * H, count: H)
-                                }
-                            }
-                        }
+                    for t in 0..<T {
+                        let source = BH + (d == 0 ? t : T - 1 - t) * BH     // its h_t, after h0
+                        for r in 0..<B { Self.copy(H, from: trace.states, at: source + r * H, to: &output, at: (t * B + r) * D * H + d * H) }
                     }
                 }
                 hN += trace.last
@@ -161,18 +153,13 @@ public final class RecurrentNetwork: Module {
                 let k = l * D + d
                 // through the concatenation: this direction's columns, in the order it read them
                 let dOut: [Double]? = dAbove.map { above in
-                    if D == 1 { return above }        // one direction: its columns are all of them
-                    return [Double](unsafeUninitializedCapacity: T * BH) { g, count in
-                        above.withUnsafeBufferPointer { a in
-                            for t in 0..<T {
-                                let target = (d == 0 ? t : T - 1 - t) * BH
-                                for r in 0..<B {
-                                    (g.baseAddress! + target + r * H).initialize(from: a.baseAddress! + (t * B + r) * D * H + d * H, count: H)
-                                }
-                            }
-                        }
-                        count = T * BH
+                    if D == 1 { return above }    // one direction: its columns are all of them
+                    var g = [Double](repeating: 0, count: T * BH)
+                    for t in 0..<T {
+                        let target = (d == 0 ? t : T - 1 - t) * BH
+                        for r in 0..<B { Self.copy(H, from: above, at: (t * B + r) * D * H + d * H, to: &g, at: target + r * H) }
                     }
+                    return g
                 }
                 let g = layers[l][d].backward(
                     trace.traces[l][d], dOutputs: dOut, dLast: dhN.map { Array($0[(k * BH)..<((k + 1) * BH)]) },
@@ -224,6 +211,14 @@ public final class RecurrentNetwork: Module {
         guard p > 0, configuration.layers > 1 else { return [] }
         let n = T * B * configuration.directions * configuration.hiddenSize, keep = 1 / (1 - p)
         return (1..<configuration.layers).map { _ in (0..<n).map { _ in rng.uniform() < p ? 0 : keep } }
+    }
+
+    /// `target[j ..< j + n] = source[i ..< i + n]`.
+    @inline(__always)
+    static func copy(_ n: Int, from source: [Double], at i: Int, to target: inout [Double], at j: Int) {
+        source.withUnsafeBufferPointer { s in
+            target.withUnsafeMutableBufferPointer { t in (t.baseAddress! + j).update(from: s.baseAddress! + i, count: n) }
+        }
     }
 
     /// `a` reversed along its first (time) axis of `T` blocks.
