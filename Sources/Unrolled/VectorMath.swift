@@ -86,17 +86,18 @@ public enum VectorMath {
     /// comes from the reduction of `exp`: `y = k ln 2 + r`, `|r| ≤ ln 2 / 2`, and
     /// `e^y − 1 = 2^k (e^r − 1) + (2^k − 1)`, with `e^r − 1` the Taylor polynomial of degree 13
     /// without its constant term (for `k = 0`, `E` is that polynomial alone). Separate products
-    /// and sums, so every build gives the same bits.
+    /// and sums, so every build gives the same bits. Eight lanes at a time: the chain of dependent
+    /// steps is long, and wider vectors keep more of it in flight (as fast again as four lanes).
     @inline(__always)
-    public static func tanh(_ x: SIMD4<Double>) -> SIMD4<Double> {
-        let signBits = unsafeBitCast(x, to: SIMD4<UInt64>.self) & (1 << 63)
-        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD4<UInt64>.self) & ~(1 << 63), to: SIMD4<Double>.self)
+    public static func tanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
+        let signBits = unsafeBitCast(x, to: SIMD8<UInt64>.self) & (1 << 63)
+        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & ~(1 << 63), to: SIMD8<Double>.self)
         let y = a.replacing(with: 44, where: a .> 22) * 2
         let shifted = y * log2e + roundingShift
         let k = shifted - roundingShift
         let r = (y - k * ln2Hi) - k * ln2Lo
         // e^r − 1 = r(1 + r(1/2! + r(1/3! + … + r/13!)))
-        var p = SIMD4<Double>(repeating: 1 / 6_227_020_800.0)
+        var p = SIMD8<Double>(repeating: 1 / 6_227_020_800.0)
         p = p * r + 1 / 479_001_600.0
         p = p * r + 1 / 39_916_800.0
         p = p * r + 1 / 3_628_800.0
@@ -110,22 +111,28 @@ public enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r
-        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52, to: SIMD4<Double>.self)
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &+ 1023) &<< 52, to: SIMD8<Double>.self)
         let e = scale * p + (scale - 1)
         let t = (e / (e + 2)).replacing(with: 1, where: a .> 22)
-        return unsafeBitCast(unsafeBitCast(t, to: SIMD4<UInt64>.self) | signBits, to: SIMD4<Double>.self)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt64>.self) | signBits, to: SIMD8<Double>.self)
     }
     // snippet.end
 
-    /// `p[i] ← tanh(p[i])` for `i < count`: four at a time, the rest through the same function.
+    /// `p[i] ← tanh(p[i])` for `i < count`: eight at a time, the rest in one more vector (the
+    /// lanes are independent, so a lane's bits do not depend on its neighbours).
     @inline(never)
     public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) {
         var i = 0
-        while i + 4 <= count {
-            MatrixProduct.store4(tanh(MatrixProduct.load4(UnsafePointer(p + i))), p + i)
-            i += 4
+        while i + 8 <= count {
+            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
+            UnsafeMutableRawPointer(p + i).storeBytes(of: tanh(v), as: SIMD8<Double>.self)
+            i += 8
         }
-        while i < count { p[i] = tanh(SIMD4<Double>(repeating: p[i]))[0]; i += 1 }
+        guard i < count else { return }
+        var rest = SIMD8<Double>()
+        for l in 0..<(count - i) { rest[l] = p[i + l] }
+        let t = tanh(rest)
+        for l in 0..<(count - i) { p[i + l] = t[l] }
     }
 
     /// `σ(x) = 1 / (1 + e^(−x))` lane by lane, through `exp` above (so `σ(x)` is a few ulp from

@@ -68,18 +68,20 @@ import Testing
         var rng = SeededRandom(seed: 4)
         var worst = 0.0
         for _ in 0..<20_000 {
-            let x = SIMD4<Double>(rng.uniform(-25, 25), rng.uniform(-1, 1), rng.uniform(-1e-3, 1e-3), rng.uniform(-1e-9, 1e-9))
+            let x = SIMD8<Double>(rng.uniform(-25, 25), rng.uniform(-1, 1), rng.uniform(-1e-3, 1e-3), rng.uniform(-1e-9, 1e-9),
+                                  rng.uniform(-5, 5), rng.uniform(-0.1, 0.1), rng.uniform(-22, 22), rng.uniform(-1e-300, 1e-300))
             let t = VectorMath.tanh(x)
-            for i in 0..<4 {
+            for i in 0..<8 {
                 worst = max(worst, abs(t[i] - Foundation.tanh(x[i])) / Foundation.tanh(x[i]).magnitude.ulp)
                 #expect(VectorMath.tanh(-x)[i] == -t[i])
             }
         }
         #expect(worst <= 3, "worst error \(worst) ulp")
-        let edges = VectorMath.tanh(SIMD4(0, 22.5, -1e4, .nan))
+        let edges = VectorMath.tanh(SIMD8(0, 22.5, -1e4, .nan, -0.0, 1e-320, .infinity, -.infinity))
         #expect(edges[0] == 0 && edges[1] == 1 && edges[2] == -1 && edges[3].isNaN)
-        var values = (0..<11).map { Double($0) * 0.37 - 2 }
-        let one = values.map { VectorMath.tanh(SIMD4(repeating: $0))[0] }
+        #expect(edges[4] == 0 && edges[4].sign == .minus && edges[5] == 1e-320 && edges[6] == 1 && edges[7] == -1)
+        var values = (0..<19).map { Double($0) * 0.37 - 2 }   // two vectors and a tail of three
+        let one = values.map { VectorMath.tanh(SIMD8(repeating: $0))[0] }
         values.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: $0.count) }
         #expect(values == one)
     }
