@@ -30,6 +30,16 @@ public enum MatrixProduct {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Double>.self)
     }
 
+    @inline(__always)
+    static func load8(_ p: Pointer) -> SIMD8<Double> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Double>.self)
+    }
+
+    @inline(__always)
+    static func store8(_ v: SIMD8<Double>, _ p: MutablePointer) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
+    }
+
     /// The kernel of the `nn` and `tn` forms: four rows by eight columns of `C` (eight vector
     /// accumulators), `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending `k`, where `A[i, k]` is at
     /// `a[i * aRow + k * aCol]` and `B[k, 0 ..< 8]` at `b + k * bStep` (a row of `B` itself, or of

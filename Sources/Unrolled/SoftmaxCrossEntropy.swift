@@ -76,18 +76,26 @@ extension SoftmaxCrossEntropy {
                 var m = mv.max()
                 while c < C { m = max(m, row[c]); c += 1 }
                 let y = targets[n], zy = row[y] - m
-                mv = SIMD4<Double>(repeating: m)
+                let m8 = SIMD8<Double>(repeating: m)
                 var sv = SIMD4<Double>()
                 c = 0
-                while c < C4 {
-                    let e = VectorMath.exp(MatrixProduct.load4(UnsafePointer(row + c)) - mv)
+                // exponentials eight at a time, summed four at a time in class order
+                while c + 8 <= C4 {
+                    let e = VectorMath.exp(MatrixProduct.load8(UnsafePointer(row + c)) - m8)
+                    MatrixProduct.store8(e, row + c)
+                    sv += e.lowHalf
+                    sv += e.highHalf
+                    c += 8
+                }
+                if c < C4 {
+                    let e = VectorMath.exp(SIMD8(lowHalf: MatrixProduct.load4(UnsafePointer(row + c)), highHalf: .zero) - m8).lowHalf
                     MatrixProduct.store4(e, row + c)
                     sv += e
                     c += 4
                 }
                 var s = (sv[0] + sv[1]) + (sv[2] + sv[3])
                 while c < C {
-                    let e = VectorMath.exp(SIMD4<Double>(repeating: row[c] - m))[0]
+                    let e = VectorMath.exp(SIMD8<Double>(repeating: row[c] - m))[0]
                     row[c] = e; s += e; c += 1
                 }
                 total += log(s) - zy                       // -log p_y = log Σ exp(z - m) - (z_y - m)

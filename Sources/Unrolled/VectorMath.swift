@@ -17,8 +17,9 @@ public enum VectorMath {
     /// degree 13, whose truncation error `|r|¹⁴ / 14! < 10⁻¹⁷` is below half an ulp. The
     /// polynomial is evaluated by Horner's rule with separate products and sums (no fused
     /// multiply-add), so every build gives the same bits; `2^k` is built from its exponent bits.
+    /// Eight lanes at a time, as `tanh` below.
     @inline(__always)
-    public static func exp(_ x: SIMD4<Double>) -> SIMD4<Double> {
+    public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let xc = x.replacing(with: -708, where: x .< -708).replacing(with: 709, where: x .> 709)
         // k = round(x / ln 2), to nearest even, by adding and removing 1.5 · 2⁵²: the sum's last
         // mantissa bits are then 2⁵¹ + k, which also gives 2^k's exponent bits below
@@ -26,7 +27,7 @@ public enum VectorMath {
         let k = shifted - roundingShift
         let r = (xc - k * ln2Hi) - k * ln2Lo
         // Horner, from 1/13! down: 1 + r(1 + r(1/2! + r(1/3! + … + r/13!)))
-        var p = SIMD4<Double>(repeating: 1 / 6_227_020_800.0)
+        var p = SIMD8<Double>(repeating: 1 / 6_227_020_800.0)
         p = p * r + 1 / 479_001_600.0
         p = p * r + 1 / 39_916_800.0
         p = p * r + 1 / 3_628_800.0
@@ -40,7 +41,7 @@ public enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD4<UInt64>.self) &+ 1023) &<< 52, to: SIMD4<Double>.self)
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &+ 1023) &<< 52, to: SIMD8<Double>.self)
         return (p * scale).replacing(with: 0, where: x .< -708)
     }
 
@@ -124,8 +125,7 @@ public enum VectorMath {
     public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) {
         var i = 0
         while i + 8 <= count {
-            let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Double>.self)
-            UnsafeMutableRawPointer(p + i).storeBytes(of: tanh(v), as: SIMD8<Double>.self)
+            MatrixProduct.store8(tanh(MatrixProduct.load8(UnsafePointer(p + i))), p + i)
             i += 8
         }
         guard i < count else { return }
@@ -138,16 +138,20 @@ public enum VectorMath {
     /// `σ(x) = 1 / (1 + e^(−x))` lane by lane, through `exp` above (so `σ(x)` is a few ulp from
     /// the correctly rounded value, `1` above 708 and a tiny positive number below −709).
     @inline(__always)
-    public static func sigmoid(_ x: SIMD4<Double>) -> SIMD4<Double> { 1 / (1 + exp(-x)) }
+    public static func sigmoid(_ x: SIMD8<Double>) -> SIMD8<Double> { 1 / (1 + exp(-x)) }
 
-    /// `p[i] ← σ(p[i])` for `i < count`: four at a time, the rest through the same function.
+    /// `p[i] ← σ(p[i])` for `i < count`: eight at a time, the rest in one more vector, as `tanh`.
     @inline(never)
     public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) {
         var i = 0
-        while i + 4 <= count {
-            MatrixProduct.store4(sigmoid(MatrixProduct.load4(UnsafePointer(p + i))), p + i)
-            i += 4
+        while i + 8 <= count {
+            MatrixProduct.store8(sigmoid(MatrixProduct.load8(UnsafePointer(p + i))), p + i)
+            i += 8
         }
-        while i < count { p[i] = sigmoid(SIMD4<Double>(repeating: p[i]))[0]; i += 1 }
+        guard i < count else { return }
+        var rest = SIMD8<Double>()
+        for l in 0..<(count - i) { rest[l] = p[i + l] }
+        let s = sigmoid(rest)
+        for l in 0..<(count - i) { p[i + l] = s[l] }
     }
 }
