@@ -65,7 +65,7 @@ public final class GRULayer: SequenceLayer {
                 gh.withUnsafeBufferPointer { gh in
                     states.withUnsafeMutableBufferPointer { st in
                         cache.withUnsafeMutableBufferPointer { cache in
-                            // [r | z] = σ(gi_rz + gh_rz) for the whole batch, four lanes at a time  [B, 2H]
+                            // [r | z] = σ(gi_rz + gh_rz) for the whole batch, eight lanes at a time [B, 2H]
                             for b in 0..<B {
                                 let giRow = (t * B + b) * G, ghRow = b * G
                                 for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
