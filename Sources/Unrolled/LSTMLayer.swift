@@ -69,7 +69,7 @@ public final class LSTMLayer: SequenceLayer {
                                 // a_t += h_{t-1} · W_hhᵀ                                           [B, 4H]
                                 MatrixProduct.addProductTransposedB(
                                     m: B, n: G, k: H, a: st.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: at, ldc: G)
-                                // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, four
+                                // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, eight
                                 // lanes at a time                                                  [B, 3H], [B, H]
                                 for b in 0..<B {
                                     let row = b * G
