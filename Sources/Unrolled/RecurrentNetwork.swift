@@ -246,16 +246,20 @@ public final class RecurrentNetwork: Module {
 
     /// `[B, T, F]` → `[T, B, F]` (`toTimeMajor`) or back.
     static func swapLeadingAxes(_ a: [Double], T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> [Double] {
-        var out = [Double](repeating: 0, count: a.count)
-        for t in 0..<T {
-            for b in 0..<B {
-                let tm = (t * B + b) * F, bm = (b * T + t) * F
-                for f in 0..<F {
-                    if toTimeMajor { out[tm + f] = a[bm + f] } else { out[bm + f] = a[tm + f] }
+        guard !a.isEmpty else { return a }
+        return [Double](unsafeUninitializedCapacity: a.count) { out, count in
+            a.withUnsafeBufferPointer { src in
+                let o = out.baseAddress!, s = src.baseAddress!
+                for t in 0..<T {
+                    for b in 0..<B {
+                        let tm = (t * B + b) * F, bm = (b * T + t) * F
+                        let (from, to) = toTimeMajor ? (bm, tm) : (tm, bm)
+                        for f in 0..<F { (o + to + f).initialize(to: s[from + f]) }
+                    }
                 }
             }
+            count = a.count
         }
-        return out
     }
 
     static func swapLeadingAxes(_ x: SequenceInput, T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> SequenceInput {
