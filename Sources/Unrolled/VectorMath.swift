@@ -120,39 +120,32 @@ public enum VectorMath {
     }
     // snippet.end
 
-    /// `p[i] ← tanh(p[i])` for `i < count`: eight at a time, the rest in one more vector (the
-    /// lanes are independent, so a lane's bits do not depend on its neighbours).
+    /// `p[i] ← tanh(p[i])` for `i < count`, through `apply`.
     @inline(never)
-    public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) {
-        var i = 0
-        while i + 8 <= count {
-            MatrixProduct.store8(tanh(MatrixProduct.load8(UnsafePointer(p + i))), p + i)
-            i += 8
-        }
-        guard i < count else { return }
-        var rest = SIMD8<Double>()
-        for l in 0..<(count - i) { rest[l] = p[i + l] }
-        let t = tanh(rest)
-        for l in 0..<(count - i) { p[i + l] = t[l] }
-    }
+    public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { apply(tanh, to: p, count: count) }
 
     /// `σ(x) = 1 / (1 + e^(−x))` lane by lane, through `exp` above (so `σ(x)` is a few ulp from
     /// the correctly rounded value, `1` above 708 and a tiny positive number below −709).
     @inline(__always)
     public static func sigmoid(_ x: SIMD8<Double>) -> SIMD8<Double> { 1 / (1 + exp(-x)) }
 
-    /// `p[i] ← σ(p[i])` for `i < count`: eight at a time, the rest in one more vector, as `tanh`.
+    /// `p[i] ← σ(p[i])` for `i < count`, through `apply`.
     @inline(never)
-    public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) {
+    public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { apply(sigmoid, to: p, count: count) }
+
+    /// `p[i] ← f(p[i])` for `i < count`: eight at a time, the rest in one more vector (the lanes
+    /// are independent, so a lane's bits do not depend on its neighbours).
+    @inline(__always)
+    static func apply(_ f: (SIMD8<Double>) -> SIMD8<Double>, to p: UnsafeMutablePointer<Double>, count: Int) {
         var i = 0
         while i + 8 <= count {
-            MatrixProduct.store8(sigmoid(MatrixProduct.load8(UnsafePointer(p + i))), p + i)
+            MatrixProduct.store8(f(MatrixProduct.load8(UnsafePointer(p + i))), p + i)
             i += 8
         }
         guard i < count else { return }
         var rest = SIMD8<Double>()
         for l in 0..<(count - i) { rest[l] = p[i + l] }
-        let s = sigmoid(rest)
-        for l in 0..<(count - i) { p[i + l] = s[l] }
+        let y = f(rest)
+        for l in 0..<(count - i) { p[i + l] = y[l] }
     }
 }
