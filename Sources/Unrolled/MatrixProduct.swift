@@ -369,23 +369,8 @@ public enum MatrixProduct {
                 }
                 j += 4
             }
-            // the last columns one at a time, each as `finish` in `dotProducts` does it
-            for jj in j..<n {
-                let bj = b + jj * ldb
-                for i in 0..<m {
-                    let ai = a + i * lda
-                    var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
-                    var kk = 0
-                    while kk < k4 {
-                        s0 += ai[kk] * bj[kk]; s1 += ai[kk + 1] * bj[kk + 1]
-                        s2 += ai[kk + 2] * bj[kk + 2]; s3 += ai[kk + 3] * bj[kk + 3]
-                        kk += 4
-                    }
-                    var s = (s0 + s1) + (s2 + s3)
-                    while kk < k { s += ai[kk] * bj[kk]; kk += 1 }
-                    c[i * ldc + jj] += s
-                }
-            }
+            // the last columns (fewer than four) as `dotProducts` does them
+            if j < n { dotProducts(m: m, n: n - j, k: k, a: a, lda: lda, b: b + j * ldb, ldb: ldb, c: c + j, ldc: ldc) }
         }
     }
 
@@ -421,13 +406,8 @@ public enum MatrixProduct {
             }
             j += 4
         }
-        for jj in j..<n {
-            for i in 0..<m {
-                var s = 0.0
-                for kk in 0..<k { s += a[i * lda + kk] * b[jj * ldb + kk] }
-                c[i * ldc + jj] += s
-            }
-        }
+        // the last columns (fewer than four) as `dotProducts` does them
+        if j < n { dotProducts(m: m, n: n - j, k: k, a: a, lda: lda, b: b + j * ldb, ldb: ldb, c: c + j, ldc: ldc) }
     }
 
     /// Rows of `A` and `B` shorter than this go through `shortDotProducts`.

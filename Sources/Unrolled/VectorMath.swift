@@ -88,8 +88,7 @@ public enum VectorMath {
     /// `e^y − 1 = 2^k (e^r − 1) + (2^k − 1)`, with `e^r − 1` the Taylor polynomial of degree 13
     /// without its constant term (for `k = 0`, `E` is that polynomial alone). Separate products
     /// and sums, so every build gives the same bits. Eight lanes at a time: the chain of dependent
-    /// steps is long, and wider vectors keep more of it in flight (a third less time per value than
-    /// four lanes on the machine of the README).
+    /// steps is long, and wider vectors keep more of it in flight.
     @inline(__always)
     public static func tanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let signBits = unsafeBitCast(x, to: SIMD8<UInt64>.self) & (1 << 63)
