@@ -17,7 +17,7 @@ RELEASE := .build/release
 DEBUG   := .build/debug
 
 .DEFAULT_GOAL := help
-.PHONY: help build data reproduce test conformance bless bench format clean
+.PHONY: help build data reproduce test conformance bless bench flops format clean
 
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/' | awk -F'\t' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -43,6 +43,7 @@ test: data ## unit tests, golden outputs, debug/release agreement, chapters in s
 	$(SWIFT) build -c release
 	$(SWIFT) build --build-tests
 	UNROLLED_DATA=$(abspath $(DATA)) UNROLLED_FIXTURES=$(abspath $(FIXTURES)) $(SWIFT) test --skip-build
+	Tests/product-count.sh $(RELEASE) $(DATA)
 	@rm -rf $(SCRATCH)/test
 	@# Chapters are independent: two at a time, the longest first (outputs do not depend on the schedule).
 	@$(MAKE) --no-print-directory -j2 $(addprefix golden-,$(CHAPTERS)) DATA=$(DATA)
@@ -66,10 +67,11 @@ golden-%:
 	@echo "== golden outputs of $*"
 	@$(RELEASE)/$* --quiet --threads $(THREADS) --data $(DATA) --output $(SCRATCH)/test/release/$*
 	@$(RELEASE)/book diff Figures/$* $(SCRATCH)/test/release/$*
-	@echo "== $* --quick: debug (every core per product) and release (one) builds write the same bytes"
+	@echo "== $* --quick: debug (every core per product) and release (one, counting products) builds write the same bytes"
 	@$(DEBUG)/$* --quiet --quick --data $(DATA) --output $(SCRATCH)/test/quick-debug/$*
-	@$(RELEASE)/$* --quiet --quick --threads 1 --data $(DATA) --output $(SCRATCH)/test/quick-release/$*
+	@$(RELEASE)/$* --quiet --quick --threads 1 --count-products --data $(DATA) --output $(SCRATCH)/test/quick-release/$* > $(SCRATCH)/test/count-$*.csv
 	@$(RELEASE)/book diff $(SCRATCH)/test/quick-release/$* $(SCRATCH)/test/quick-debug/$*
+	@grep -Eqx '$*,[1-9][0-9]*,[0-9]+' $(SCRATCH)/test/count-$*.csv || { echo "FAIL: --count-products printed '$$(cat $(SCRATCH)/test/count-$*.csv)'"; exit 1; }
 	@echo "== $* refuses bad input"
 	@Tests/cli-errors-$*.sh $(RELEASE)/$* $(DATA) > $(SCRATCH)/test/cli-errors-$*.log || { cat $(SCRATCH)/test/cli-errors-$*.log; exit 1; }
 	@echo "== $* passed"
@@ -87,6 +89,25 @@ bench: ## time each chapter's training step (release build; CSV on stdout, remar
 	@$(RELEASE)/time-series --data $(DATA) --bench
 	@$(RELEASE)/bidirectional --data $(DATA) --bench
 	@$(RELEASE)/bptt --bench
+
+# One core's limit in GFLOP/s (a 1,024-square product in numpy on the machine of the README):
+# make flops divides each chapter's product arithmetic by it, a time no kernel can beat.
+DOUBLE_LIMIT ?= 43
+FLOAT_LIMIT  ?= 91
+
+flops: ## count the arithmetic of every chapter's matrix products: a full run of each, outputs to scratch (CSV on stdout)
+	@$(MAKE) --no-print-directory data DATA=$(DATA) 1>&2
+	@rm -rf $(SCRATCH)/flops
+	@$(MAKE) --no-print-directory -j2 $(addprefix flops-,$(CHAPTERS)) DATA=$(DATA) 1>&2
+	@echo "chapter,double_operations,float_operations,seconds_at_limit"
+	@for c in $(CHAPTERS); do cat $(SCRATCH)/flops/$$c.csv; done | awk -F, -v d=$(DOUBLE_LIMIT) -v f=$(FLOAT_LIMIT) \
+	  '{ s = $$2 / (d * 1e9) + $$3 / (f * 1e9); D += $$2; F += $$3; S += s; printf "%s,%s,%s,%.1f\n", $$1, $$2, $$3, s } \
+	   END { printf "total,%.0f,%.0f,%.1f\n", D, F, S }'
+
+# One chapter's count of product arithmetic (ProductCount), into scratch space.
+flops-%:
+	@mkdir -p $(SCRATCH)/flops
+	@$(RELEASE)/$* --quiet --count-products --threads $(THREADS) --data $(DATA) --output $(SCRATCH)/flops/$* > $(SCRATCH)/flops/$*.csv
 
 format: ## check the style with swift-format (ships with the toolchain)
 	$(SWIFT) format lint --recursive Sources Tests

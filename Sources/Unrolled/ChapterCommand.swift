@@ -1,8 +1,8 @@
 import Foundation
 
 /// The command line every chapter executable shares: `--help`, `--quiet`, `--quick`,
-/// `--data DIR`, `--output DIR`, plus options of its own. Unknown flags and bad values stop the
-/// program with exit status 2 and a usage hint.
+/// `--data DIR`, `--output DIR`, `--threads N`, `--count-products`, plus options of its own.
+/// Unknown flags and bad values stop the program with exit status 2 and a usage hint.
 public struct ChapterCommand {
     public struct Option {
         public let flag: String, valueName: String, help: String, defaultValue: String
@@ -72,10 +72,12 @@ public struct ChapterCommand {
             "  --quick               a small, fast configuration (for smoke and determinism checks)",
             "  --quiet               print nothing but errors",
             "  --threads <n>         threads per matrix product (default: every core; outputs never depend on it)",
+            "  --count-products      count the arithmetic of every matrix product and print, when done,",
+            "                        <chapter>,<Double operations>,<Float operations> (outputs are unchanged)",
         ]
         for o in options {
             let left = "  \(o.flag) <\(o.valueName)>"
-            lines.append(left.padding(toLength: max(22, left.count + 1), withPad: " ", startingAt: 0) + "\(o.help) (default: \(o.defaultValue))")
+            lines.append(left.padding(toLength: max(24, left.count + 1), withPad: " ", startingAt: 0) + "\(o.help) (default: \(o.defaultValue))")
         }
         for (flag, help) in flags {
             lines.append("  \(flag)".padding(toLength: 24, withPad: " ", startingAt: 0) + help)
@@ -103,6 +105,7 @@ public struct ChapterCommand {
             case "-h", "--help": print(usage); return nil
             case "--quiet", "-q": quiet = true
             case "--quick": quick = true
+            case "--count-products": ProductCount.isOn = true
             case "--data": data = try value(a)
             case "--output": output = try value(a)
             case "--threads":
@@ -129,6 +132,10 @@ public struct ChapterCommand {
         do {
             guard let parsed = try parse(Array(CommandLine.arguments.dropFirst())) else { exit(0) }
             try body(parsed)
+            if ProductCount.isOn {
+                let (double, float) = ProductCount.operations
+                print("\(slug),\(double),\(float)")
+            }
             exit(0)
         } catch let e as UsageError {
             FileHandle.standardError.write(Data("\(name): error: \(e.description)\nRun '\(name) --help' for the options.\n".utf8))

@@ -149,8 +149,9 @@ public enum FloatProduct {
     }
 
     /// Splits the rows of `C` across threads; each element is still computed by one thread, in
-    /// the order one thread would use.
+    /// the order one thread would use. The product's multiply-adds go to `ProductCount`.
     static func splitRows(m: Int, k: Int, a: Layout, b: Layout, n: Int, bias: Pointer? = nil, c: MutablePointer, ldc: Int) {
+        ProductCount.record(multiplyAdds: m * n * k, float: true)
         let parts = min(MatrixProduct.maxThreads, m / 8, m * n * k / MatrixProduct.threadedWork)
         guard parts > 1 else { blocked(m: m, n: n, k: k, a: a, b: b, bias: bias, c: c, ldc: ldc); return }
         DispatchQueue.concurrentPerform(iterations: parts) { p in

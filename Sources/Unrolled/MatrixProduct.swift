@@ -197,8 +197,10 @@ public enum MatrixProduct {
     /// Runs `body(rows)` over `0..<m` in contiguous row blocks, on several threads when the
     /// product is large. Every element of `C` is still computed by one thread, in the order it
     /// would be computed on one, so the result is the same bit for bit with any number of threads.
+    /// The product's `work` multiply-adds go to `ProductCount`.
     @inline(__always)
     static func splitRows(m: Int, work: Int, _ body: (Range<Int>) -> Void) {
+        ProductCount.record(multiplyAdds: work)
         let parts = min(maxThreads, m / 8, work / threadedWork)
         guard parts > 1 else { body(0..<m); return }
         DispatchQueue.concurrentPerform(iterations: parts) { p in body((m * p / parts)..<(m * (p + 1) / parts)) }
