@@ -415,8 +415,10 @@ public enum MatrixProduct {
     /// Rows of `A` and `B` shorter than this go through `shortDotProducts`.
     static let shortK = 16
 
-    /// The single-threaded body of `addProductTransposedB`.
-    @inline(__always)
+    /// The single-threaded body of `addProductTransposedB`. Never inlined: inlined into the
+    /// closure that `splitRows` runs on several threads, it was compiled with its sums spilled to
+    /// the stack, and two threads took longer than one (`make bench`, `matmul-double-nt-*`).
+    @inline(never)
     static func dotProducts(
         m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
     ) {
