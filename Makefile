@@ -90,7 +90,7 @@ bench: ## time each chapter's training step (release build; CSV on stdout, remar
 	@$(RELEASE)/bidirectional --data $(DATA) --bench
 	@$(RELEASE)/bptt --bench
 
-# One core's limit in GFLOP/s (a 1,024-square product in numpy on the machine of the README):
+# One core's limit in GFLOP/s (numpy's 1,024-square product, shared/reference/timings.md):
 # make flops divides each chapter's product arithmetic by it, a time no kernel can beat.
 DOUBLE_LIMIT ?= 43
 FLOAT_LIMIT  ?= 91
