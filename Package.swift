@@ -29,6 +29,7 @@ let package = Package(
     name: "Unrolled",
     products: [
         .library(name: "Unrolled", targets: ["Unrolled"]),
+        .library(name: "Reference", targets: ["Reference"]),
         .library(name: "Plot", targets: ["Plot"]),
         .executable(name: "classifier", targets: ["Classifier"]),
         .executable(name: "char-model", targets: ["CharModel"]),
@@ -41,6 +42,10 @@ let package = Package(
     targets: [
         // MARK: - The library: storage, kernels, layers, losses, optimizers, data, output.
         .target(name: "Unrolled", swiftSettings: vectorSettings),
+
+        // MARK: - The reference implementation: what the chapters list, plain Swift over arrays,
+        // the fast library above tested against it.
+        .target(name: "Reference", dependencies: ["Unrolled"]),
 
         // MARK: - The SVG renderer used by every figure.
         .target(name: "Plot"),
@@ -59,6 +64,7 @@ let package = Package(
 
         // MARK: - Tests.
         .testTarget(name: "UnrolledTests", dependencies: ["Unrolled"]),
+        .testTarget(name: "ReferenceTests", dependencies: ["Unrolled", "Reference"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
     ],

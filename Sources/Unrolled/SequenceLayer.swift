@@ -51,6 +51,12 @@ public struct SequenceGradient {
     public var dc0: [Double]
     /// `∂L/∂x`, `[T, B, I]` (empty unless asked for).
     public var dx: [Double]
+
+    public init(dh0: [Double], dc0: [Double], dx: [Double]) {
+        self.dh0 = dh0
+        self.dc0 = dc0
+        self.dx = dx
+    }
 }
 
 /// A recurrent layer run over whole sequences: `x [T, B, I]`, `h0 [B, H]` (and `c0 [B, H]` for
