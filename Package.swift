@@ -47,6 +47,10 @@ let package = Package(
         // the fast library above tested against it.
         .target(name: "Reference", dependencies: ["Unrolled"]),
 
+        // MARK: - The checks that keep both implementations honest: PyTorch's reference cases
+        // run on each, and finite differences on whole networks.
+        .target(name: "Checks", dependencies: ["Unrolled", "Reference"]),
+
         // MARK: - The SVG renderer used by every figure.
         .target(name: "Plot"),
 
@@ -55,15 +59,15 @@ let package = Package(
         .executableTarget(name: "CharModel", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "WordModel", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
-        .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
-        .executableTarget(name: "Bidirectional", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
+        .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Checks", "Plot"], swiftSettings: vectorSettings),
+        .executableTarget(name: "Bidirectional", dependencies: ["Unrolled", "Checks", "Plot"], swiftSettings: vectorSettings),
 
         // MARK: - The book tool: literate sync, golden diffs, data download.
         .target(name: "Literate"),
-        .executableTarget(name: "Book", dependencies: ["Literate", "Unrolled"], swiftSettings: vectorSettings),
+        .executableTarget(name: "Book", dependencies: ["Literate", "Unrolled", "Checks"], swiftSettings: vectorSettings),
 
         // MARK: - Tests.
-        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled"]),
+        .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "Checks"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Unrolled", "Reference"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),

@@ -1,3 +1,4 @@
+import Checks
 import Unrolled
 
 /// The gradient-check table: every layer of the library, every parameter and input, against

@@ -1,5 +1,6 @@
 import Foundation
 import Plot
+import Checks
 import Unrolled
 
 /// Runs every part of the chapter and collects its outputs.

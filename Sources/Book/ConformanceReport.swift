@@ -1,4 +1,5 @@
 import Foundation
+import Checks
 import Unrolled
 
 /// `book conformance DIR`: one line per case with its largest absolute difference from PyTorch.

@@ -1,4 +1,6 @@
 import Foundation
+import Reference
+import Unrolled
 
 /// Runs reference cases (`shared/reference/SCHEMA.md`, version 1) against the library and
 /// reports, for each, the largest absolute difference from PyTorch's float64 values over every

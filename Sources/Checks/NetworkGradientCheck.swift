@@ -1,3 +1,6 @@
+import Reference
+import Unrolled
+
 /// The gradient check of a whole recurrent network: every parameter and the inputs `x`, `h0`
 /// (and `c0` for an LSTM), under `L = Σ output · R + Σ h_n · R_h (+ Σ c_n · R_c)` with random
 /// `R`, so that every output and final state reaches the loss.

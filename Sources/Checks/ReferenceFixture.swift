@@ -1,4 +1,6 @@
 import Foundation
+import Reference
+import Unrolled
 
 /// One case of PyTorch float64 reference values, in the schema of `shared/reference/SCHEMA.md`
 /// (version 1): parameters, inputs, forward outputs, loss and gradients of a small model.

@@ -43,8 +43,6 @@ public final class RecurrentNetwork: Module {
     public let layers: [[any SequenceLayer]]
     /// In PyTorch's state-dict order: layer by layer, forward direction before backward.
     public var parameters: [Parameter] { layers.flatMap { $0.flatMap(\.parameters) } }
-    public var hasCellState: Bool { configuration.cell == .lstm }
-
     public init(_ name: String, _ configuration: Configuration, rng: inout SeededRandom) {
         self.configuration = configuration
         let c = configuration, D = c.directions
@@ -132,6 +130,12 @@ public final class RecurrentNetwork: Module {
         public var dx: [Double]
         /// `∂L/∂h0`, `∂L/∂c0`, `[L·D, B, H]` (`dc0` empty without a cell state).
         public var dh0: [Double], dc0: [Double]
+
+        public init(dx: [Double], dh0: [Double], dc0: [Double]) {
+            self.dx = dx
+            self.dh0 = dh0
+            self.dc0 = dc0
+        }
     }
 
     // snippet.stack-backward
@@ -181,29 +185,6 @@ public final class RecurrentNetwork: Module {
         return Gradient(dx: dx, dh0: dh0, dc0: dc0)
     }
     // snippet.end
-
-    /// Where `output[t = T-1, b]` starts, in the output's layout.
-    private func lastStepOffset(_ b: Int, _ trace: Trace) -> Int {
-        let T = trace.steps, DH = configuration.directions * configuration.hiddenSize
-        return configuration.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * trace.batch + b) * DH
-    }
-
-    /// The output at the last step, `[B, D·H]`: what a head on the last step reads.
-    public func lastStep(of trace: Trace) -> [Double] {
-        let DH = configuration.directions * configuration.hiddenSize
-        var last = [Double](repeating: 0, count: trace.batch * DH)
-        for b in 0..<trace.batch { for j in 0..<DH { last[b * DH + j] = trace.output[lastStepOffset(b, trace) + j] } }
-        return last
-    }
-
-    /// The backward pass of `lastStep(of:)`: `∂L/∂output` with `dLast [B, D·H]` at the last step
-    /// and zeros at every other step.
-    public func outputGradient(lastStep dLast: [Double], of trace: Trace) -> [Double] {
-        let DH = configuration.directions * configuration.hiddenSize
-        var dOutput = [Double](repeating: 0, count: trace.output.count)
-        for b in 0..<trace.batch { for j in 0..<DH { dOutput[lastStepOffset(b, trace) + j] = dLast[b * DH + j] } }
-        return dOutput
-    }
 
     /// Inverted-dropout masks for the outputs of every layer but the last: each entry is 0 with
     /// probability `p`, else `1 / (1 - p)`, so that the expected value is unchanged.

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Checks
 @testable import Unrolled
 
 /// The layers of the recurrent-layers chapter against finite differences: every parameter and

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+@testable import Checks
 @testable import Unrolled
 
 /// The library against PyTorch's float64 values (`shared/reference/SCHEMA.md`). Every case of a

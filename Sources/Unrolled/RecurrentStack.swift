@@ -1,0 +1,55 @@
+/// A stack of recurrent layers with `torch.nn.RNN`'s interface, whichever implementation runs it:
+/// the fast `RecurrentNetwork`, or the reference one that the chapters list. The reference
+/// cases and the agreement tests run both through this one interface.
+///
+/// Layouts as in `RecurrentNetwork`: `x` and `output` `[T, B, ·]` (`[B, T, ·]` when
+/// batch-first), `h0`, `c0`, `h_n`, `c_n` `[L·D, B, H]`.
+public protocol RecurrentStack: Module {
+    associatedtype Trace: RecurrentStackTrace
+    var configuration: RecurrentNetwork.Configuration { get }
+    /// Runs the stack; `dropoutMasks[l]` multiplies the output of layer `l` before layer `l + 1`.
+    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?,
+                 dropoutMasks: [[Double]]) -> Trace
+    /// Backpropagation through the stack; accumulates every parameter gradient.
+    func backward(_ trace: Trace, dOutput: [Double]?, dhN: [Double]?, dcN: [Double]?, inputGradient: Bool)
+        -> RecurrentNetwork.Gradient
+}
+
+/// What a stack's forward pass returns, in the layouts above.
+public protocol RecurrentStackTrace {
+    var steps: Int { get }
+    var batch: Int { get }
+    var output: [Double] { get }
+    var hN: [Double] { get }
+    var cN: [Double] { get }
+}
+
+extension RecurrentNetwork: RecurrentStack {}
+extension RecurrentNetwork.Trace: RecurrentStackTrace {}
+
+extension RecurrentStack {
+    public var hasCellState: Bool { configuration.cell == .lstm }
+
+    /// Where `output[t = T-1, b]` starts, in the output's layout.
+    private func lastStepOffset(_ b: Int, _ trace: Trace) -> Int {
+        let T = trace.steps, DH = configuration.directions * configuration.hiddenSize
+        return configuration.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * trace.batch + b) * DH
+    }
+
+    /// The output at the last step, `[B, D·H]`: what a head on the last step reads.
+    public func lastStep(of trace: Trace) -> [Double] {
+        let DH = configuration.directions * configuration.hiddenSize
+        var last = [Double](repeating: 0, count: trace.batch * DH)
+        for b in 0..<trace.batch { for j in 0..<DH { last[b * DH + j] = trace.output[lastStepOffset(b, trace) + j] } }
+        return last
+    }
+
+    /// The backward pass of `lastStep(of:)`: `∂L/∂output` with `dLast [B, D·H]` at the last step
+    /// and zeros at every other step.
+    public func outputGradient(lastStep dLast: [Double], of trace: Trace) -> [Double] {
+        let DH = configuration.directions * configuration.hiddenSize
+        var dOutput = [Double](repeating: 0, count: trace.output.count)
+        for b in 0..<trace.batch { for j in 0..<DH { dOutput[lastStepOffset(b, trace) + j] = dLast[b * DH + j] } }
+        return dOutput
+    }
+}
