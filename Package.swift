@@ -56,7 +56,7 @@ let package = Package(
 
         // MARK: - One thin executable per chapter.
         .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
-        .executableTarget(name: "CharModel", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
+        .executableTarget(name: "CharModel", dependencies: ["Unrolled", "Reference", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "WordModel", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Checks", "Plot"], swiftSettings: vectorSettings),
@@ -71,6 +71,8 @@ let package = Package(
         .testTarget(name: "ReferenceTests", dependencies: ["Unrolled", "Reference"]),
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
+        // The chapters' own code (executable targets, reached with `@testable import`).
+        .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Unrolled", "Reference"]),
     ],
     swiftLanguageModes: [.v5]
 )
