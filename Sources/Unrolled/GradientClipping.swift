@@ -9,6 +9,12 @@ public enum GradientClipping {
         public let totalNorm: Double
         /// `maxNorm / (‖g‖ + ε)`, and the factor applied, `min(1, that)`.
         public let coefficient: Double, appliedCoefficient: Double
+
+        public init(totalNorm: Double, coefficient: Double, appliedCoefficient: Double) {
+            self.totalNorm = totalNorm
+            self.coefficient = coefficient
+            self.appliedCoefficient = appliedCoefficient
+        }
     }
 
     // snippet.clip

@@ -34,6 +34,13 @@ public final class TutorialCell: Module {
         public var logProbabilities: [Double]
         /// Every step's log-probabilities `[T][C]`, when asked for.
         public var allLogProbabilities: [[Double]]
+
+        public init(letters: [Int], hiddens: [[Double]], logProbabilities: [Double], allLogProbabilities: [[Double]]) {
+            self.letters = letters
+            self.hiddens = hiddens
+            self.logProbabilities = logProbabilities
+            self.allLogProbabilities = allLogProbabilities
+        }
     }
 
     /// `W[:, letter] + b + W[:, I...] · h`: one `Linear` of the concatenation `[onehot, h]`.
