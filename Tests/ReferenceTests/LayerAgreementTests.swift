@@ -49,3 +49,62 @@ let agreementShapes: [(T: Int, B: Int, I: Int, H: Int)] = [
         }
     }
 }
+
+/// Expects a fast and a reference layer built from the same seed to hold the same parameters
+/// (names, shapes, values), and their forward passes to keep the same per-step cache.
+func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any SequenceLayer, rng: inout SeededRandom, _ what: String) {
+    #expect(fast.parameters.map(\.name) == reference.parameters.map(\.name), "\(what): parameter names")
+    #expect(fast.parameters.map(\.shape) == reference.parameters.map(\.shape), "\(what): parameter shapes")
+    #expect(fast.parameters.map(\.value) == reference.parameters.map(\.value), "\(what): initial values")
+    let T = 3, B = 2
+    let x = SequenceInput.dense(randomValues(T * B * fast.inputSize, &rng))
+    let h0 = randomValues(B * fast.hiddenSize, &rng), c0 = randomValues(B * fast.hiddenSize, &rng)
+    expectAgree(fast.forward(x, steps: T, batch: B, h0: h0, c0: c0).cache,
+                reference.forward(x, steps: T, batch: B, h0: h0, c0: c0).cache, "\(what): cache")
+}
+
+@Suite struct LSTMAgreement {
+    @Test(arguments: [true, false])
+    func fastEqualsReference(bias: Bool) {
+        var rng = SeededRandom(seed: 12)
+        for (T, B, I, H) in agreementShapes {
+            for symbols in [false, true] {
+                let fast = Unrolled.LSTMLayer("lstm", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                let reference = Reference.LSTMLayer("lstm", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                expectLayersAgree(fast, reference, steps: T, batch: B, symbols: symbols, rng: &rng,
+                                  "LSTM bias \(bias) T \(T) B \(B) I \(I) H \(H) symbols \(symbols)")
+            }
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func sameSeedSameLayer(bias: Bool) {
+        var a = SeededRandom(seed: 5), b = SeededRandom(seed: 5), rng = SeededRandom(seed: 6)
+        expectSameInitialization(Unrolled.LSTMLayer("lstm", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
+                                 Reference.LSTMLayer("lstm", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &b),
+                                 rng: &rng, "LSTM bias \(bias)")
+    }
+}
+
+@Suite struct GRUAgreement {
+    @Test(arguments: [true, false])
+    func fastEqualsReference(bias: Bool) {
+        var rng = SeededRandom(seed: 13)
+        for (T, B, I, H) in agreementShapes {
+            for symbols in [false, true] {
+                let fast = Unrolled.GRULayer("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                let reference = Reference.GRULayer("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                expectLayersAgree(fast, reference, steps: T, batch: B, symbols: symbols, rng: &rng,
+                                  "GRU bias \(bias) T \(T) B \(B) I \(I) H \(H) symbols \(symbols)")
+            }
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func sameSeedSameLayer(bias: Bool) {
+        var a = SeededRandom(seed: 5), b = SeededRandom(seed: 5), rng = SeededRandom(seed: 6)
+        expectSameInitialization(Unrolled.GRULayer("gru", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
+                                 Reference.GRULayer("gru", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &b),
+                                 rng: &rng, "GRU bias \(bias)")
+    }
+}
