@@ -9,7 +9,7 @@ let command = ChapterCommand(
 
 command.main { options in
     let log = Log(quiet: options.quiet)
-    let seed = UInt64(try options.int("--seed"))
+    let seed = try options.seed()
     if options.has("--bench") {
         benchmark()
         return

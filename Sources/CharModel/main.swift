@@ -9,14 +9,13 @@ let command = ChapterCommand(
 
 command.main { options in
     let log = Log(quiet: options.quiet)
-    let s = try options.int("--seed")
-    guard s >= 0 else { throw ChapterCommand.UsageError("--seed must be non-negative") }
+    let seed = try options.seed()
     let text = try TimeMachineText(dataDirectory: options.dataDirectory)
     if options.has("--bench") {
         benchmark(text)
         return
     }
-    let outputs = try CharModelChapter(seed: UInt64(s), quick: options.quick, text: text, log: log).run()
+    let outputs = try CharModelChapter(seed: seed, quick: options.quick, text: text, log: log).run()
     try outputs.write(to: options.outputDirectory)
     log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
 }

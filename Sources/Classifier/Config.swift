@@ -56,9 +56,7 @@ struct ClassifierConfig {
     init(_ options: ChapterCommand.Parsed) throws {
         learningRate = try options.double("--learning-rate")
         guard learningRate > 0 else { throw ChapterCommand.UsageError("--learning-rate must be positive") }
-        let s = try options.int("--seed")
-        guard s >= 0 else { throw ChapterCommand.UsageError("--seed must be non-negative") }
-        seed = UInt64(s)
+        seed = try options.seed()
         if options.quick {
             // Small enough for an unoptimized (debug) build to finish in seconds.
             iterations = 1_000

@@ -16,7 +16,7 @@ command.main { options in
     let log = Log(quiet: options.quiet)
     var config = TimeSeriesConfig(
         learningRate: try options.double("--learning-rate"), epochs: try options.int("--epochs"),
-        seeds: try options.int("--seeds"), seed: UInt64(try options.int("--seed")))
+        seeds: try options.int("--seeds"), seed: try options.seed())
     guard config.learningRate > 0 else { throw ChapterCommand.UsageError("--learning-rate must be positive") }
     guard config.epochs > 0 else { throw ChapterCommand.UsageError("--epochs must be positive") }
     guard config.seeds >= 2 else { throw ChapterCommand.UsageError("--seeds must be at least 2 (the spread needs two runs)") }

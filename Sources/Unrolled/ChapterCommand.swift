@@ -1,8 +1,9 @@
 import Foundation
 
 /// The command line every chapter executable shares: `--help`, `--quiet`, `--quick`,
-/// `--data DIR`, `--output DIR`, `--threads N`, `--count-products`, plus options of its own.
-/// Unknown flags and bad values stop the program with exit status 2 and a usage hint.
+/// `--data DIR` (unless the chapter reads no dataset), `--output DIR`, `--threads N`,
+/// `--count-products`, plus options of its own. Unknown flags and bad values (an empty path, a
+/// negative seed) stop the program with exit status 2 and a usage hint.
 public struct ChapterCommand {
     public struct Option {
         public let flag: String, valueName: String, help: String, defaultValue: String
@@ -21,6 +22,11 @@ public struct ChapterCommand {
         public let quick: Bool
         let values: [String: String]
         let switches: Set<String>
+        /// The chapter options given on the command line (the others hold their defaults).
+        let given: Set<String>
+
+        /// Whether a chapter option was given on the command line.
+        public func isGiven(_ flag: String) -> Bool { given.contains(flag) }
 
         /// Whether a chapter switch was given.
         public func has(_ flag: String) -> Bool { switches.contains(flag) }
@@ -42,6 +48,18 @@ public struct ChapterCommand {
             }
             return v
         }
+
+        /// The value of a seed option: what the random number generator takes, a whole number
+        /// from 0 to 2^64 - 1.
+        public func seed(_ flag: String = "--seed") throws -> UInt64 {
+            let s = values[flag] ?? ""
+            if let v = UInt64(s) { return v }
+            let range = "a whole number from 0 to \(UInt64.max)"
+            if s.hasPrefix("-"), Int(s) != nil || Double(s) != nil {
+                throw UsageError("\(flag) must be non-negative (\(range)), got '\(s)'")
+            }
+            throw UsageError("\(flag) needs an integer (\(range)), got '\(s)'")
+        }
     }
 
     public struct UsageError: Error, CustomStringConvertible {
@@ -53,22 +71,34 @@ public struct ChapterCommand {
     public let options: [Option]
     /// Chapter switches without a value: `(flag, help)`.
     public let flags: [(String, String)]
+    /// Whether the chapter reads a dataset; one that does not refuses `--data`.
+    public let readsData: Bool
 
-    public init(name: String, slug: String, summary: String, options: [Option] = [], flags: [(String, String)] = []) {
+    public init(name: String, slug: String, summary: String, options: [Option] = [], flags: [(String, String)] = [],
+                readsData: Bool = true) {
         self.name = name
         self.slug = slug
         self.summary = summary
         self.options = options
         self.flags = flags
+        self.readsData = readsData
     }
+
+    /// Where a `--quick` run writes without `--output`: scratch space, never `Figures/`.
+    public var quickOutput: String { ".scratch/quick/\(slug)" }
 
     public var usage: String {
         var lines = [
             "\(name): \(summary)", "",
             "USAGE: \(name) [options]", "",
             "OPTIONS:",
-            "  --data <dir>          datasets directory (default: $UNROLLED_DATA or ./data)",
-            "  --output <dir>        where to write outputs (default: Figures/\(slug))",
+        ]
+        if readsData {
+            lines.append("  --data <dir>          datasets directory (default: $UNROLLED_DATA or ./data)")
+        }
+        lines += [
+            "  --output <dir>        where to write outputs, replacing the directory whole (default: Figures/\(slug);",
+            "                        with --quick, \(quickOutput): a quick run never writes into Figures/)",
             "  --quick               a small, fast configuration (for smoke and determinism checks)",
             "  --quiet               print nothing but errors",
             "  --threads <n>         threads per matrix product (default: every core; outputs never depend on it)",
@@ -88,15 +118,17 @@ public struct ChapterCommand {
 
     /// Parses `arguments` (without the program name). Returns `nil` after printing help.
     public func parse(_ arguments: [String]) throws -> Parsed? {
-        var data = ProcessInfo.processInfo.environment["UNROLLED_DATA"] ?? "data"
-        var output = "Figures/\(slug)"
+        var data: String? = nil, output: String? = nil
         var quiet = false, quick = false
-        var values: [String: String] = [:], switches = Set<String>()
+        var values: [String: String] = [:], switches = Set<String>(), given = Set<String>()
         for o in options { values[o.flag] = o.defaultValue }
         var i = 0
         func value(_ flag: String) throws -> String {
             i += 1
             guard i < arguments.count else { throw UsageError("\(flag) needs a value") }
+            guard !arguments[i].isEmpty else {
+                throw UsageError("\(flag) needs \(flag == "--data" || flag == "--output" ? "a directory" : "a value"), got an empty one")
+            }
             return arguments[i]
         }
         while i < arguments.count {
@@ -106,7 +138,11 @@ public struct ChapterCommand {
             case "--quiet", "-q": quiet = true
             case "--quick": quick = true
             case "--count-products": ProductCount.isOn = true
-            case "--data": data = try value(a)
+            case "--data":
+                guard readsData else {
+                    throw UsageError("\(name) reads no dataset, so it takes no --data; drop it")
+                }
+                data = try value(a)
             case "--output": output = try value(a)
             case "--threads":
                 let v = try value(a)
@@ -118,11 +154,38 @@ public struct ChapterCommand {
                     throw UsageError("unknown option '\(a)'")
                 }
                 values[a] = try value(a)
+                given.insert(a)
             }
             i += 1
         }
-        return Parsed(dataDirectory: URL(fileURLWithPath: data), outputDirectory: URL(fileURLWithPath: output),
-                      quiet: quiet, quick: quick, values: values, switches: switches)
+        if data == nil, readsData, let environment = ProcessInfo.processInfo.environment["UNROLLED_DATA"] {
+            guard !environment.isEmpty else {
+                throw UsageError("UNROLLED_DATA is set but empty; set it to the datasets directory, unset it, or pass --data DIR")
+            }
+            data = environment
+        }
+        let outputDirectory = URL(fileURLWithPath: output ?? (quick ? quickOutput : "Figures/\(slug)"))
+        if quick, let figures = Self.committedFigures(containing: outputDirectory) {
+            throw UsageError("--quick never writes into \(figures.path), the committed outputs of full runs; drop --output to write to \(quickOutput), or choose another directory")
+        }
+        return Parsed(dataDirectory: URL(fileURLWithPath: data ?? "data"), outputDirectory: outputDirectory,
+                      quiet: quiet, quick: quick, values: values, switches: switches, given: given)
+    }
+
+    /// The `Figures/` directory of a Swift package (a folder of that name beside a
+    /// `Package.swift`) that holds `url` or is `url`, if any.
+    static func committedFigures(containing url: URL) -> URL? {
+        for candidate in [url.standardizedFileURL, url.standardizedFileURL.resolvingSymlinksInPath()] {
+            var folder = candidate
+            while folder.path != "/" && !folder.path.isEmpty {
+                if folder.lastPathComponent == "Figures",
+                   FileManager.default.fileExists(atPath: folder.deletingLastPathComponent().appendingPathComponent("Package.swift").path) {
+                    return folder
+                }
+                folder.deleteLastPathComponent()
+            }
+        }
+        return nil
     }
 
     /// Runs `body`, turning errors into a message on standard error and a non-zero exit status
@@ -131,6 +194,7 @@ public struct ChapterCommand {
         Self.keepFreedMemory()
         do {
             guard let parsed = try parse(Array(CommandLine.arguments.dropFirst())) else { exit(0) }
+            if !parsed.has("--bench") { try OutputSet.checkDestination(parsed.outputDirectory) }
             try body(parsed)
             if ProductCount.isOn {
                 let (double, float) = ProductCount.operations
@@ -141,7 +205,7 @@ public struct ChapterCommand {
             FileHandle.standardError.write(Data("\(name): error: \(e.description)\nRun '\(name) --help' for the options.\n".utf8))
             exit(2)
         } catch {
-            FileHandle.standardError.write(Data("\(name): error: \(error)\nNothing was written; outputs from earlier runs are unchanged.\n".utf8))
+            FileHandle.standardError.write(Data("\(name): error: \(FileAccess.describe(error))\nNothing was written; outputs from earlier runs are unchanged.\n".utf8))
             exit(1)
         }
     }

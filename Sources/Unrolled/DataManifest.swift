@@ -15,8 +15,16 @@ public struct Dataset: Sendable {
     public let title: String
     public let files: [File]
 
-    /// Every dataset of the book.
+    /// Every dataset of the book's manifest, including those no chapter reads yet.
     public static let all: [Dataset] = [names, airline, timeMachine, tinyShakespeare]
+
+    /// The datasets the chapters read: what `make data` (`book data --into DIR`) fetches. Tiny
+    /// Shakespeare stays in the manifest for a later chapter, fetched only when asked for
+    /// (`book data --into DIR --all`, or `book data --into DIR tinyshakespeare`).
+    public static let required: [Dataset] = [names, airline, timeMachine]
+
+    /// The dataset whose folder is `folder` (`names`, `airline`, `timemachine`, `tinyshakespeare`).
+    public static func named(_ folder: String) -> Dataset? { all.first { $0.folder == folder } }
 
     /// Surnames by language, from the author's repository at a pinned commit (the same bytes as
     /// the tutorial's `data.zip`).
@@ -78,13 +86,18 @@ public struct Dataset: Sendable {
         }
         let url = dataDirectory.appendingPathComponent(folder).appendingPathComponent(fileName)
         let fetch = "run `make data DATA=\(dataDirectory.path)` to download it, or point DATA at a directory that holds \(folder)/"
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        let fm = FileManager.default
+        guard fm.fileExists(atPath: url.path) else {
+            var isDirectory: ObjCBool = false
+            if !fm.fileExists(atPath: dataDirectory.path, isDirectory: &isDirectory) {
+                throw UnrolledError("missing data file \(url.path) (the data directory \(dataDirectory.path) does not exist); \(fetch)")
+            }
+            if !isDirectory.boolValue {
+                throw UnrolledError("missing data file \(url.path) (the data directory \(dataDirectory.path) is a file, not a directory); point --data (or DATA for make) at the datasets directory, or run `make data` to download them")
+            }
             throw UnrolledError("missing data file \(url.path); \(fetch)")
         }
-        let data: Data
-        do { data = try Data(contentsOf: url) } catch {
-            throw UnrolledError("cannot read \(url.path): \(error.localizedDescription)")
-        }
+        let data = try FileAccess.read(url, what: "data file", advice: "fix or delete it, then \(fetch)")
         let digest = SHA256.hex(of: data)
         guard digest == file.sha256 else {
             throw UnrolledError(

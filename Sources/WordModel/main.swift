@@ -9,15 +9,14 @@ let command = ChapterCommand(
 
 command.main { options in
     let log = Log(quiet: options.quiet)
-    let s = try options.int("--seed")
-    guard s >= 0 else { throw ChapterCommand.UsageError("--seed must be non-negative") }
+    let seed = try options.seed()
     let text = try TimeMachineText(dataDirectory: options.dataDirectory)
     let corpus = Corpus(raw: text.raw)
     if options.has("--bench") {
         benchmark(corpus)
         return
     }
-    let outputs = try WordModelChapter(seed: UInt64(s), quick: options.quick, corpus: corpus, log: log).run()
+    let outputs = try WordModelChapter(seed: seed, quick: options.quick, corpus: corpus, log: log).run()
     try outputs.write(to: options.outputDirectory)
     log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
 }
