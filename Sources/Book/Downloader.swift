@@ -4,12 +4,14 @@ import Unrolled
 /// Downloads each dataset from its public URL with `curl` and keeps a file only if its SHA-256
 /// matches the pinned one.
 enum Downloader {
-    static func fetchAll(into directory: URL) throws {
+    static func fetch(_ datasets: [Dataset], into directory: URL) throws {
         let fm = FileManager.default
         var failures: [String] = []
-        for dataset in Dataset.all {
+        for dataset in datasets {
             let folder = directory.appendingPathComponent(dataset.folder)
-            try fm.createDirectory(at: folder, withIntermediateDirectories: true)
+            do { try fm.createDirectory(at: folder, withIntermediateDirectories: true) } catch {
+                throw UnrolledError("data directory \(directory.path) cannot hold \(dataset.folder)/: \(FileAccess.reason(error, at: folder.path)); fix it or pass another directory to --into (DATA for make)")
+            }
             for file in dataset.files {
                 let target = folder.appendingPathComponent(file.name)
                 // After one failed download, the dataset's other files would fail the same way.
@@ -44,12 +46,15 @@ enum Downloader {
                     continue
                 }
                 _ = try? fm.removeItem(at: target)
-                try fm.moveItem(at: partial, to: target)
+                do { try fm.moveItem(at: partial, to: target) } catch {
+                    try? fm.removeItem(at: partial)
+                    throw UnrolledError("data file \(target.path) cannot be written: \(FileAccess.reason(error, at: target.path)); fix it or pass another directory to --into (DATA for make)")
+                }
             }
         }
         guard failures.isEmpty else {
             throw UnrolledError(failures.filter { !$0.hasSuffix("not attempted") }.joined(separator: "\n") + "\nWithout internet access, copy the datasets into \(directory.path) (one folder per dataset) or point DATA at a directory that has them.")
         }
-        print("All datasets present and verified in \(directory.path).")
+        print("\(datasets.map(\.folder).joined(separator: ", ")): present and verified in \(directory.path).")
     }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Literate
+import Unrolled
 
 enum Sync {
     /// Renders every chapter. Writes the changed ones (atomically, all or none), or in check mode
@@ -15,12 +16,15 @@ enum Sync {
             }
             return text
         }
-        let chapters = try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("Chapters").path)
-            .filter { $0.hasSuffix(".md") }.sorted()
+        let chaptersDirectory = root.appendingPathComponent("Chapters")
+        let chapters: [String]
+        do { chapters = try FileManager.default.contentsOfDirectory(atPath: chaptersDirectory.path).filter { $0.hasSuffix(".md") }.sorted() } catch {
+            throw UnrolledError("chapters directory \(chaptersDirectory.path) \(FileAccess.problem(error, at: chaptersDirectory.path)); run book sync from the repository's root")
+        }
         var stale: [String] = [], rendered: [(URL, String)] = []
         for chapter in chapters {
             let url = root.appendingPathComponent("Chapters").appendingPathComponent(chapter)
-            let text = try String(contentsOf: url, encoding: .utf8)
+            let text = try FileAccess.readText(url, what: "chapter", advice: "fix it, or restore it with git")
             let new = try sync.render(text, chapter: "Chapters/\(chapter)")
             try checkImages(new, chapter: chapter, root: root)
             if new != text {
@@ -36,7 +40,11 @@ enum Sync {
             if !stale.isEmpty { print("Stale chapters: \(stale.joined(separator: ", ")). Run `make reproduce` (or `book sync`).") }
             return false
         }
-        for (url, text) in rendered { try Data(text.utf8).write(to: url, options: .atomic) }
+        for (url, text) in rendered {
+            do { try Data(text.utf8).write(to: url, options: .atomic) } catch {
+                throw UnrolledError("chapter \(url.path) cannot be written: \(FileAccess.reason(error, at: url.path)); fix it and run book sync again")
+            }
+        }
         print(stale.isEmpty ? "Chapters already in sync." : "Updated \(stale.joined(separator: ", ")).")
         return unused.isEmpty
     }

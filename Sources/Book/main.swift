@@ -11,7 +11,10 @@ let usage = """
       book sync [--check] [--figures DIR]   refresh listings, outputs and numbers in Chapters/*.md
                                             (--check: change nothing, fail if any chapter is stale)
       book diff EXPECTED ACTUAL             compare two output directories; fail on any difference
-      book data --into DIR                  download every dataset missing from DIR and verify it
+                                            (or when either directory is missing)
+      book data --into DIR [--all | NAME…]  download each dataset the chapters read that is missing
+                                            from DIR, and verify it; --all: every dataset of the
+                                            manifest; NAME…: those datasets (\(Dataset.all.map(\.folder).joined(separator: ", ")))
       book conformance DIR                  run every PyTorch reference case in DIR (INDEX.json
                                             excepted); fail if a value differs by more than 1e-12
                                             or a case cannot be run
@@ -24,6 +27,12 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
 }
 
 let arguments = Array(CommandLine.arguments.dropFirst())
+if let i = arguments.firstIndex(of: ""), i > 0 {
+    // An empty path would mean the current directory.
+    let what = arguments[i - 1].hasPrefix("--") ? arguments[i - 1]
+        : arguments[0] == "diff" ? (i == 1 ? "EXPECTED" : "ACTUAL") : arguments[0] == "conformance" ? "DIR" : "argument \(i)"
+    fail("\(arguments[0]): \(what) is empty; pass a directory\n\(usage)", status: 2)
+}
 do {
     switch arguments.first {
     case "sync":
@@ -49,8 +58,18 @@ do {
         print("\(report.differingFiles) file(s) differ from \(arguments[1]). If the change is intended, read the diff, then run `make bless`.")
         exit(1)
     case "data":
-        guard arguments.count == 3, arguments[1] == "--into" else { fail("data needs --into DIR\n\(usage)", status: 2) }
-        try Downloader.fetchAll(into: URL(fileURLWithPath: arguments[2]))
+        guard arguments.count >= 3, arguments[1] == "--into" else { fail("data needs --into DIR\n\(usage)", status: 2) }
+        var datasets: [Dataset] = []
+        for name in arguments.dropFirst(3) {
+            if name == "--all" { datasets += Dataset.all; continue }
+            guard let dataset = Dataset.named(name) else {
+                fail("data: unknown dataset '\(name)'; the datasets are \(Dataset.all.map(\.folder).joined(separator: ", ")), or --all", status: 2)
+            }
+            datasets.append(dataset)
+        }
+        if datasets.isEmpty { datasets = Dataset.required }
+        var seen = Set<String>()
+        try Downloader.fetch(datasets.filter { seen.insert($0.folder).inserted }, into: URL(fileURLWithPath: arguments[2]))
     case "conformance":
         guard arguments.count == 2 else { fail("conformance needs a directory of reference cases\n\(usage)", status: 2) }
         exit(try ConformanceReport.run(directory: URL(fileURLWithPath: arguments[1])) ? 0 : 1)
@@ -60,5 +79,5 @@ do {
         fail("unknown command '\(arguments[0])'\n\(usage)", status: 2)
     }
 } catch {
-    fail("\(error)")
+    fail(FileAccess.describe(error))
 }

@@ -12,7 +12,21 @@ public enum GoldenDiff {
         public var passed: Bool { differingFiles == 0 }
     }
 
+    /// Fails, naming every one of the two directories that is missing or not a directory, so
+    /// that two missing directories never "match".
     public static func compare(expected: URL, actual: URL, maxLines: Int = 12) throws -> Report {
+        var problems: [String] = []
+        for (role, url) in [("expected", expected), ("actual", actual)] {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) {
+                problems.append("the \(role) directory \(url.path) does not exist")
+            } else if !isDirectory.boolValue {
+                problems.append("the \(role) directory \(url.path) is a file, not a directory")
+            }
+        }
+        guard problems.isEmpty else {
+            throw LiterateError("cannot compare: \(problems.joined(separator: "; ")); check the paths, or generate the outputs first (run the chapter with --output DIR)")
+        }
         var report = Report()
         let e = try files(in: expected), a = try files(in: actual)
         for missing in e.subtracting(a).sorted() {
@@ -24,8 +38,8 @@ public enum GoldenDiff {
             report.messages.append("\(extra): generated but not committed (run `make bless` after reading it)")
         }
         for name in e.intersection(a).sorted() {
-            let x = try Data(contentsOf: expected.appendingPathComponent(name))
-            let y = try Data(contentsOf: actual.appendingPathComponent(name))
+            let x = try read(expected.appendingPathComponent(name), role: "expected")
+            let y = try read(actual.appendingPathComponent(name), role: "actual")
             if x == y { continue }
             report.differingFiles += 1
             let xs = String(decoding: x, as: UTF8.self).components(separatedBy: "\n")
@@ -33,6 +47,17 @@ public enum GoldenDiff {
             report.messages.append(describe(name: name, expected: xs, actual: ys, maxLines: maxLines))
         }
         return report
+    }
+
+    /// A file's bytes, or an error naming it and what is wrong with it.
+    static func read(_ url: URL, role: String) throws -> Data {
+        do { return try Data(contentsOf: url) } catch {
+            var e = error as NSError
+            while e.domain != NSPOSIXErrorDomain, let under = e.userInfo[NSUnderlyingErrorKey] as? NSError { e = under }
+            let reason = e.domain == NSPOSIXErrorDomain ? String(cString: strerror(Int32(e.code)))
+                : !FileManager.default.isReadableFile(atPath: url.path) ? "permission denied" : e.localizedDescription
+            throw LiterateError("the \(role) file \(url.path) cannot be read: \(reason)")
+        }
     }
 
     static func files(in dir: URL) throws -> Set<String> {

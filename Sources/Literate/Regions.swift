@@ -18,7 +18,10 @@ public struct SourceRegions {
             guard let walker = fm.enumerator(atPath: base.path) else { continue }
             for case let relative as String in walker where relative.hasSuffix(".swift") {
                 let path = dir + "/" + relative
-                let text = try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+                guard let data = try? Data(contentsOf: root.appendingPathComponent(path)),
+                      let text = String(data: data, encoding: .utf8) else {
+                    throw LiterateError("source file \(path) cannot be read as UTF-8 text; fix it (listings are read from every .swift file under \(dir)/)")
+                }
                 try add(path: path, text: text)
             }
         }
