@@ -25,15 +25,24 @@ help: ## list the targets
 build: ## build the library, the chapter executables and the book tool (release)
 	$(SWIFT) build -c release
 
-data: build ## download every dataset missing from $(DATA) and verify its SHA-256
+data: build ## download every dataset the chapters read that is missing from $(DATA), and verify its SHA-256
 	$(RELEASE)/book data --into $(DATA)
 
 reproduce: data ## run every chapter, refresh Figures/ and the listings and numbers in Chapters/
 	@rm -rf $(SCRATCH)/reproduce
 	@# Chapters are independent: two at a time, the longest first; no schedule changes a byte.
 	@$(MAKE) --no-print-directory -j2 $(addprefix run-,$(CHAPTERS)) DATA=$(DATA)
-	@# Every chapter succeeded: only now replace the committed outputs, then the chapters.
-	@for c in $(CHAPTERS); do rm -rf Figures/$$c && mkdir -p Figures && cp -R $(SCRATCH)/reproduce/$$c Figures/$$c; done
+	@# Every chapter succeeded: only now replace the committed outputs, then the chapters. Each
+	@# chapter's folder is copied beside its old one, then swapped in whole (the old one renamed
+	@# away, the new one renamed in, the old one deleted), so a failed copy changes nothing.
+	@mkdir -p Figures
+	@for c in $(CHAPTERS); do \
+	  rm -rf Figures/.$$c.new Figures/.$$c.old; \
+	  cp -R $(SCRATCH)/reproduce/$$c Figures/.$$c.new || { rm -rf Figures/.$$c.new; echo "Figures/$$c unchanged: copying $(SCRATCH)/reproduce/$$c failed"; exit 1; }; \
+	  if [ -e Figures/$$c ]; then mv Figures/$$c Figures/.$$c.old || { rm -rf Figures/.$$c.new; echo "Figures/$$c unchanged: it cannot be renamed"; exit 1; }; fi; \
+	  mv Figures/.$$c.new Figures/$$c || { [ ! -e Figures/.$$c.old ] || mv Figures/.$$c.old Figures/$$c; rm -rf Figures/.$$c.new; echo "Figures/$$c unchanged: the new copy cannot be renamed in"; exit 1; }; \
+	  rm -rf Figures/.$$c.old; \
+	done
 	$(RELEASE)/book sync
 
 bless: reproduce ## rewrite Figures/ from a real run, then show what changed
@@ -48,6 +57,8 @@ test: data ## unit tests, golden outputs, debug/release agreement, chapters in s
 	@# Chapters are independent: two at a time, the longest first (outputs do not depend on the schedule).
 	@$(MAKE) --no-print-directory -j2 $(addprefix golden-,$(CHAPTERS)) DATA=$(DATA)
 	$(RELEASE)/book conformance $(FIXTURES)
+	@echo "== book refuses bad input"
+	@Tests/cli-errors-book.sh $(RELEASE)/book $(DATA) > $(SCRATCH)/test/cli-errors-book.log || { cat $(SCRATCH)/test/cli-errors-book.log; exit 1; }
 	$(RELEASE)/book sync --check
 	@echo "All tests passed."
 
@@ -56,20 +67,24 @@ test: data ## unit tests, golden outputs, debug/release agreement, chapters in s
 # Outputs never depend on the number of threads.
 THREADS ?= 1
 
+# Chapters that read no dataset refuse --data; every other chapter gets --data $(DATA).
+READS_NO_DATA := bptt
+data-flag = $(if $(filter $(READS_NO_DATA),$(1)),,--data $(DATA))
+
 # One chapter's run, into scratch space.
 run-%:
 	@echo "== $*"
-	@$(RELEASE)/$* --threads $(THREADS) --data $(DATA) --output $(SCRATCH)/reproduce/$*
+	@$(RELEASE)/$* --threads $(THREADS) $(call data-flag,$*) --output $(SCRATCH)/reproduce/$*
 
 # One chapter's checks: golden outputs, debug = release on --quick, bad input refused.
 golden-%:
 	@mkdir -p $(SCRATCH)/test
 	@echo "== golden outputs of $*"
-	@$(RELEASE)/$* --quiet --threads $(THREADS) --data $(DATA) --output $(SCRATCH)/test/release/$*
+	@$(RELEASE)/$* --quiet --threads $(THREADS) $(call data-flag,$*) --output $(SCRATCH)/test/release/$*
 	@$(RELEASE)/book diff Figures/$* $(SCRATCH)/test/release/$*
 	@echo "== $* --quick: debug (every core per product) and release (one, counting products) builds write the same bytes"
-	@$(DEBUG)/$* --quiet --quick --data $(DATA) --output $(SCRATCH)/test/quick-debug/$*
-	@$(RELEASE)/$* --quiet --quick --threads 1 --count-products --data $(DATA) --output $(SCRATCH)/test/quick-release/$* > $(SCRATCH)/test/count-$*.csv
+	@$(DEBUG)/$* --quiet --quick $(call data-flag,$*) --output $(SCRATCH)/test/quick-debug/$*
+	@$(RELEASE)/$* --quiet --quick --threads 1 --count-products $(call data-flag,$*) --output $(SCRATCH)/test/quick-release/$* > $(SCRATCH)/test/count-$*.csv
 	@$(RELEASE)/book diff $(SCRATCH)/test/quick-release/$* $(SCRATCH)/test/quick-debug/$*
 	@grep -Eqx '$*,[1-9][0-9]*,[0-9]+' $(SCRATCH)/test/count-$*.csv || { echo "FAIL: --count-products printed '$$(cat $(SCRATCH)/test/count-$*.csv)'"; exit 1; }
 	@echo "== $* refuses bad input"
@@ -107,7 +122,7 @@ flops: ## count the arithmetic of every chapter's matrix products: a full run of
 # One chapter's count of product arithmetic (ProductCount), into scratch space.
 flops-%:
 	@mkdir -p $(SCRATCH)/flops
-	@$(RELEASE)/$* --quiet --count-products --threads $(THREADS) --data $(DATA) --output $(SCRATCH)/flops/$* > $(SCRATCH)/flops/$*.csv
+	@$(RELEASE)/$* --quiet --count-products --threads $(THREADS) $(call data-flag,$*) --output $(SCRATCH)/flops/$* > $(SCRATCH)/flops/$*.csv
 
 format: ## check the style with swift-format (ships with the toolchain)
 	$(SWIFT) format lint --recursive Sources Tests

@@ -11,7 +11,10 @@ text_with() { data_with "$1" timemachine/timemachine.txt names; }
 
 expect 2 "unknown option '--frobnicate'" -- --data "$data" --frobnicate
 expect 2 "needs an integer" -- --data "$data" --seed many
+expect 2 "seed must be non-negative" -- --data "$data" --seed -3
+expect 2 "data needs a directory, got an empty one" -- --data ""
 expect 1 "missing data file .*names.*make data" -- --data "$work/nowhere"
 expect 1 "timemachine.txt is corrupt.*SHA-256" -- --data "$(printf 'The Time Traveller\n' | text_with corrupt)"
+output_cases --data "$data"
 
 finish
