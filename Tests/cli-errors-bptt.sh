@@ -29,7 +29,7 @@ changed=$(sed 's/"grads":{"parameters":{"rnn.weight_ih_l0":{"dtype":"float64","s
 if [ "$changed" = "$(cat Tests/Fixtures/reference/rnn_tanh_single_step.json)" ]; then
   echo "FAIL: the gradient entry to change was not found"; failures=$((failures + 1))
 fi
-expect 1 "rnn_tanh_single_step.json: differs from PyTorch" -- --fixtures "$(printf '%s\n' "$changed" | cases_with changed rnn_tanh_single_step.json)"
+expect 1 "rnn_tanh_single_step.json: .*differs from PyTorch" -- --fixtures "$(printf '%s\n' "$changed" | cases_with changed rnn_tanh_single_step.json)"
 output_cases
 
 # Without --fixtures, bptt finds the committed cases from its own path, from any directory; with
