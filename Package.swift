@@ -55,7 +55,7 @@ let package = Package(
         .target(name: "Plot"),
 
         // MARK: - One thin executable per chapter.
-        .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
+        .executableTarget(name: "Classifier", dependencies: ["Unrolled", "Reference", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "CharModel", dependencies: ["Unrolled", "Reference", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "WordModel", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),

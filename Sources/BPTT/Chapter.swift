@@ -18,16 +18,21 @@ struct BPTTChapter {
         // The PyTorch reference cases: every one must run and agree.
         let files = try Conformance.caseFiles(in: fixtures)
         guard !files.isEmpty else { throw UnrolledError("\(fixtures.path): no reference cases; pass --fixtures DIR") }
-        var conformance = CSVTable(["case", "kind", "values_compared", "max_abs_difference"])
+        var conformance = CSVTable(["case", "kind", "values_compared", "reference_max_abs_difference", "fast_max_abs_difference"])
         var worstConformance = 0.0
         for url in files {
             let fixture = try ReferenceFixture(contentsOf: url)
-            let outcome = try Conformance.run(fixture)
-            guard outcome.maxAbsDifference <= Conformance.tolerance else {
-                throw UnrolledError("\(outcome.file): differs from PyTorch by \(outcome.maxAbsDifference) at \(outcome.worstField)")
+            var row = [fixture.name, fixture.kind]
+            for implementation in [Implementation.reference, .fast] {
+                let outcome = try Conformance.run(fixture, on: implementation)
+                guard outcome.maxAbsDifference <= Conformance.tolerance else {
+                    throw UnrolledError("\(outcome.file): the \(implementation) implementation differs from PyTorch by \(outcome.maxAbsDifference) at \(outcome.worstField)")
+                }
+                worstConformance = max(worstConformance, outcome.maxAbsDifference)
+                if implementation == .reference { row.append("\(outcome.valuesCompared)") }
+                row.append(Format.number(outcome.maxAbsDifference, digits: 2))
             }
-            worstConformance = max(worstConformance, outcome.maxAbsDifference)
-            conformance.append([fixture.name, fixture.kind, "\(outcome.valuesCompared)", Format.number(outcome.maxAbsDifference, digits: 2)])
+            conformance.append(row)
         }
         out.add("conformance.csv", conformance)
         log("Conformance: \(files.count) cases, largest difference \(Format.number(worstConformance, digits: 2)).")

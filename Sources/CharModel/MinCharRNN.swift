@@ -24,7 +24,6 @@ final class MinCharRNN {
         by = Parameter("by", shape: [V], value: [Double](repeating: 0, count: V))
     }
 
-    // snippet.min-char-rnn
     /// The loss of one chunk, `Σ_t -log p_t[targets[t]]`; accumulates every gradient and returns
     /// the last hidden state, which the next chunk starts from.
     func lossAndGradients(inputs: [Int], targets: [Int], hprev: [Double]) -> (loss: Double, hLast: [Double]) {
@@ -102,7 +101,6 @@ final class MinCharRNN {
         } } }
         return (loss, Array(hs[(T * H)...]))
     }
-    // snippet.end
 
     /// `count` characters drawn one at a time from `softmax(y / temperature)`, starting from
     /// state `h` and the symbol `seed`.

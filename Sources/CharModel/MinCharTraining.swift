@@ -65,7 +65,7 @@ func runMinChar(_ s: MinCharSetting, encoded: (alphabet: [Character], ids: [Int]
     return result
 }
 
-/// min-char-rnn's backward pass against five-point finite differences, in `Double`, on a
+/// min-char-rnn's backward pass (the readable one the chapter lists) against five-point finite differences, in `Double`, on a
 /// 12-character chunk with weights large enough (σ = 0.3) that tanh is far from linear.
 func minCharGradientCheck(seed: UInt64) -> [GradientCheck.Result] {
     var rng = SeededRandom(seed: seed)
@@ -75,10 +75,10 @@ func minCharGradientCheck(seed: UInt64) -> [GradientCheck.Result] {
     let inputs = (0..<T).map { _ in rng.int(below: V) }, targets = (0..<T).map { _ in rng.int(below: V) }
     let hprev = (0..<H).map { _ in rng.uniform(-0.5, 0.5) }
     model.parameters.forEach { $0.zeroGrad() }
-    _ = model.lossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
+    _ = model.referenceLossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
     return GradientCheck.run(model.parameters) {
         let saved = model.parameters.map(\.grad)
-        let loss = model.lossAndGradients(inputs: inputs, targets: targets, hprev: hprev).loss
+        let loss = model.referenceLossAndGradients(inputs: inputs, targets: targets, hprev: hprev).loss
         for (p, g) in zip(model.parameters, saved) { p.grad = g }
         return loss
     }

@@ -2,8 +2,14 @@ import Foundation
 import Reference
 import Unrolled
 
-/// Runs reference cases (`shared/reference/SCHEMA.md`, version 1) against the library and
-/// reports, for each, the largest absolute difference from PyTorch's float64 values over every
+/// Which implementation runs a case: the reference one the chapters list, or the fast one that
+/// computes the figures. Every case runs on both.
+public enum Implementation: String, CaseIterable, Sendable {
+    case reference, fast
+}
+
+/// Runs reference cases (`Tests/Fixtures/reference/SCHEMA.md`, version 1) on either implementation
+/// and reports, for each, the largest absolute difference from PyTorch's float64 values over every
 /// forward output, the loss, every gradient, and the clipping and optimizer steps when the case
 /// has them. A case that cannot be run (a kind, module or option the schema does not define, a
 /// missing field, a wrong shape) throws an error naming the file and the field.
@@ -20,14 +26,14 @@ public enum Conformance {
         public let valuesCompared: Int
     }
 
-    /// Runs one case.
-    public static func run(_ f: ReferenceFixture) throws -> Outcome {
-        let model = try CaseModel(f)
+    /// Runs one case on one implementation.
+    public static func run(_ f: ReferenceFixture, on implementation: Implementation) throws -> Outcome {
+        let model = try CaseModel(f, implementation)
         var c = Comparison(fixture: f)
         model.zeroGrad()
         try c.check(try model.evaluate(), model: model)
-        if f.value(["clip_grad_norm"]) != nil { try clip(f, model, &c) }
-        if f.value(["optimizer"]) != nil { try optimizerSteps(f, model, &c) }
+        if f.value(["clip_grad_norm"]) != nil { try clip(f, model, implementation, &c) }
+        if f.value(["optimizer"]) != nil { try optimizerSteps(f, model, implementation, &c) }
         return c.outcome
     }
 
@@ -72,6 +78,10 @@ public enum Conformance {
             }
             for (name, shape, values) in e.forward { try check(["forward", name], values, shape: shape) }
             try check("loss.value", [e.loss], [try f.number(["loss", "value"])])
+            let mine = Set(model.parameters.map(\.name))
+            if let extra = try f.object(["grads", "parameters"]).keys.sorted().first(where: { !mine.contains($0) }) {
+                throw UnrolledError("\(f.field(["grads", "parameters", extra])) is not a parameter of the model the case describes")
+            }
             for p in model.parameters { try check(["grads", "parameters", p.name], p.grad, shape: p.shape) }
             let inputs = try f.object(["grads", "inputs"])
             for key in inputs.keys.sorted() {
@@ -88,13 +98,13 @@ public enum Conformance {
     }
 
     /// `clip_grad_norm_` after the first backward pass.
-    static func clip(_ f: ReferenceFixture, _ model: CaseModel, _ c: inout Comparison) throws {
+    static func clip(_ f: ReferenceFixture, _ model: CaseModel, _ implementation: Implementation, _ c: inout Comparison) throws {
         let path = ["clip_grad_norm"]
         let norm = try f.number(path + ["norm_type"])
         guard norm == 2 else { throw UnrolledError("\(f.field(path + ["norm_type"])) is \(norm); only 2 is defined") }
         for p in model.parameters { try c.check(path + ["grads_before", p.name], p.grad, shape: p.shape) }
-        let outcome = GradientClipping.clipGlobalNorm(
-            model.parameters, maxNorm: try f.number(path + ["max_norm"]), epsilon: try f.number(path + ["eps"]))
+        let clipGlobalNorm = implementation == .fast ? GradientClipping.clipGlobalNorm : Reference.clipGlobalNorm
+        let outcome = clipGlobalNorm(model.parameters, try f.number(path + ["max_norm"]), try f.number(path + ["eps"]))
         try c.check("clip_grad_norm.total_norm", [outcome.totalNorm], [try f.number(path + ["total_norm"])])
         try c.check("clip_grad_norm.clip_coef", [outcome.coefficient], [try f.number(path + ["clip_coef"])])
         try c.check("clip_grad_norm.clip_coef_clamped", [outcome.appliedCoefficient], [try f.number(path + ["clip_coef_clamped"])])
@@ -102,26 +112,29 @@ public enum Conformance {
     }
 
     /// Every optimizer step of the case: a fresh forward and backward, then the update.
-    static func optimizerSteps(_ f: ReferenceFixture, _ model: CaseModel, _ c: inout Comparison) throws {
+    static func optimizerSteps(_ f: ReferenceFixture, _ model: CaseModel, _ implementation: Implementation,
+                               _ c: inout Comparison) throws {
         let path = ["optimizer"]
         let type = try f.object(path)["type"] as? String ?? ""
         let lr = try f.number(path + ["lr"])
-        var optimizer: any Optimizer
-        var state: [String: (Int) -> [Double]] = [:]
+        var optimizer: any Optimizer & TorchState
+        let fast = implementation == .fast
         switch type {
         case "SGD":
             if let m = f.value(path + ["momentum"]) as? NSNumber, m.doubleValue != 0 {
                 throw UnrolledError("\(f.field(path + ["momentum"])) is \(m); only 0 is defined")
             }
-            optimizer = SGD(learningRate: lr)
+            optimizer = fast ? Unrolled.SGD(learningRate: lr) : Reference.SGD(learningRate: lr)
         case "Adam":
             guard let betas = f.value(path + ["betas"]) as? [NSNumber], betas.count == 2 else {
                 throw UnrolledError("\(f.field(path + ["betas"])) is missing or not two numbers")
             }
-            optimizer = Adam(learningRate: lr, beta1: betas[0].doubleValue, beta2: betas[1].doubleValue,
-                             epsilon: try f.number(path + ["eps"]))
+            let (b1, b2, eps) = (betas[0].doubleValue, betas[1].doubleValue, try f.number(path + ["eps"]))
+            optimizer = fast ? Unrolled.Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps)
+                : Reference.Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps)
         case "Adagrad":
-            optimizer = Adagrad(learningRate: lr, epsilon: try f.number(path + ["eps"]))
+            let eps = try f.number(path + ["eps"])
+            optimizer = fast ? Unrolled.Adagrad(learningRate: lr, epsilon: eps) : Reference.Adagrad(learningRate: lr, epsilon: eps)
         default:
             throw UnrolledError("\(f.field(path + ["type"])) is '\(type)'; SGD, Adam and Adagrad are defined")
         }
@@ -134,20 +147,13 @@ public enum Conformance {
             try c.check(try model.evaluate(), model: model, in: step)
             optimizer.step(model.parameters)
             for p in model.parameters { try c.check(["params_after", p.name], p.value, shape: p.shape, in: step) }
-            switch optimizer {
-            case let adam as Adam:
-                state["exp_avg"] = { adam.m[$0] }
-                state["exp_avg_sq"] = { adam.v[$0] }
-            case let adagrad as Adagrad:
-                state["sum"] = { adagrad.sum[$0] }
-            default: state = [:]
-            }
+            let state = optimizer.torchState
             for key in try step.object(["state_after"]).keys.sorted() {
                 guard let values = state[key] else {
                     throw UnrolledError("\(step.field(["state_after", key])) is not state of \(type)")
                 }
                 for (j, p) in model.parameters.enumerated() {
-                    try c.check(["state_after", key, p.name], values(j), shape: p.shape, in: step)
+                    try c.check(["state_after", key, p.name], values[j], shape: p.shape, in: step)
                 }
             }
         }
@@ -168,7 +174,9 @@ final class CaseModel: Module {
     private(set) var parameters: [Parameter] = []
     private var run: () throws -> Evaluation = { throw UnrolledError("no model") }
 
-    init(_ f: ReferenceFixture) throws {
+    init(_ f: ReferenceFixture, _ implementation: Implementation) throws {
+        let fast = implementation == .fast
+        let losses: LossFunctions = fast ? .fast : .reference
         guard let modules = f.value(["model", "modules"]) as? [[String: Any]] else {
             throw UnrolledError("\(f.field(["model", "modules"])) is missing or not a list of modules")
         }
@@ -184,37 +192,41 @@ final class CaseModel: Module {
         switch f.kind {
         case "recurrent":
             let r = try module(["RNN", "LSTM", "GRU"])
-            let net = try Self.network(r.name, r.type, r.config, &rng)
+            let net = try Self.network(r.name, r.type, r.config, implementation, &rng)
             parameters = net.parameters
             try load(f)
             run = try Self.recurrent(f, net)
         case "embed_rnn_linear_ce":
             let e = try module(["Embedding"]), r = try module(["RNN", "LSTM", "GRU"]), l = try module(["Linear"])
-            let embedding = Embedding(e.name, count: try e.config.int("num_embeddings"), dimension: try e.config.int("embedding_dim"), rng: &rng)
+            let (count, dimension) = (try e.config.int("num_embeddings"), try e.config.int("embedding_dim"))
+            let embedding: any LookupLayer = fast ? Unrolled.Embedding(e.name, count: count, dimension: dimension, rng: &rng)
+                : Reference.Embedding(e.name, count: count, dimension: dimension, rng: &rng)
             for key in ["padding_idx", "max_norm"] where !(e.config.values[key] is NSNull || e.config.values[key] == nil) {
                 throw UnrolledError("\(f.file): field model.modules[\(e.name)].config.\(key) is set; only null is defined")
             }
-            let net = try Self.network(r.name, r.type, r.config, &rng)
-            let fc = try Self.linear(l.name, l.config, &rng)
+            let net = try Self.network(r.name, r.type, r.config, implementation, &rng)
+            let fc = try Self.linear(l.name, l.config, implementation, &rng)
             parameters = embedding.parameters + net.parameters + fc.parameters
             try load(f)
-            run = try Self.embedRNNLinearCE(f, embedding, net, fc)
+            run = try Self.embedRNNLinearCE(f, embedding, net, fc, losses)
         case "rnn_linear_mse_last":
             let r = try module(["RNN", "LSTM", "GRU"]), l = try module(["Linear"])
-            let net = try Self.network(r.name, r.type, r.config, &rng)
-            let fc = try Self.linear(l.name, l.config, &rng)
+            let net = try Self.network(r.name, r.type, r.config, implementation, &rng)
+            let fc = try Self.linear(l.name, l.config, implementation, &rng)
             parameters = net.parameters + fc.parameters
             try load(f)
-            run = try Self.rnnLinearMSELast(f, net, fc)
+            run = try Self.rnnLinearMSELast(f, net, fc, losses)
         case "tutorial_cell_nll":
-            let i2h = try Self.linear("i2h", try module(["Linear"]).config, &rng)
+            let i2h = try Self.linear("i2h", try module(["Linear"]).config, implementation, &rng)
             guard let i2oModule = modules.first(where: { $0["name"] as? String == "i2o" }),
                   let i2oConfig = i2oModule["config"] as? [String: Any] else {
                 throw UnrolledError("\(f.field(["model", "modules"])) has no i2o module")
             }
             let outputs = try Config(file: f.file, module: "i2o", values: i2oConfig).int("out_features")
             let hidden = i2h.outputSize
-            let cell = TutorialCell(inputSize: i2h.inputSize - hidden, hiddenSize: hidden, outputSize: outputs, rng: &rng)
+            let (inputs, hiddens) = (i2h.inputSize - hidden, hidden)
+            let cell: any NamesCell = fast ? Unrolled.TutorialCell(inputSize: inputs, hiddenSize: hiddens, outputSize: outputs, rng: &rng)
+                : Reference.TutorialCell(inputSize: inputs, hiddenSize: hiddens, outputSize: outputs, rng: &rng)
             parameters = cell.parameters
             try load(f)
             run = try Self.tutorialCell(f, cell)
@@ -251,8 +263,9 @@ final class CaseModel: Module {
         }
     }
 
-    static func network(_ name: String, _ type: String, _ c: Config, _ rng: inout SeededRandom) throws -> RecurrentNetwork {
-        let cell: RecurrentNetwork.Cell
+    static func network(_ name: String, _ type: String, _ c: Config, _ implementation: Implementation,
+                        _ rng: inout SeededRandom) throws -> any RecurrentStack {
+        let cell: Unrolled.RecurrentNetwork.Cell
         switch type {
         case "RNN":
             switch c.values["nonlinearity"] as? String {
@@ -268,19 +281,25 @@ final class CaseModel: Module {
                 throw UnrolledError("\(c.field(key)) is \(v); only 0 is defined")
             }
         }
-        let configuration = RecurrentNetwork.Configuration(
+        let configuration = Unrolled.RecurrentNetwork.Configuration(
             cell: cell, inputSize: try c.int("input_size"), hiddenSize: try c.int("hidden_size"), layers: try c.int("num_layers"),
             bidirectional: try c.bool("bidirectional"), bias: try c.bool("bias"), batchFirst: try c.bool("batch_first"))
-        return RecurrentNetwork(name, configuration, rng: &rng)
+        switch implementation {
+        case .fast: return Unrolled.RecurrentNetwork(name, configuration, rng: &rng)
+        case .reference: return Reference.RecurrentNetwork(name, configuration, rng: &rng)
+        }
     }
 
-    static func linear(_ name: String, _ c: Config, _ rng: inout SeededRandom) throws -> Linear {
-        Linear(name, inputSize: try c.int("in_features"), outputSize: try c.int("out_features"),
-               bias: try c.bool("bias"), rng: &rng)
+    static func linear(_ name: String, _ c: Config, _ implementation: Implementation, _ rng: inout SeededRandom) throws -> any DenseLayer {
+        let (i, o, bias) = (try c.int("in_features"), try c.int("out_features"), try c.bool("bias"))
+        switch implementation {
+        case .fast: return Unrolled.Linear(name, inputSize: i, outputSize: o, bias: bias, rng: &rng)
+        case .reference: return Reference.Linear(name, inputSize: i, outputSize: o, bias: bias, rng: &rng)
+        }
     }
 
     /// `(T, B)` from a sequence tensor's shape in the network's layout, checked against it.
-    static func stepsAndBatch(_ f: ReferenceFixture, _ path: [String], _ net: RecurrentNetwork, features: Int?) throws -> (Int, Int) {
+    static func stepsAndBatch(_ f: ReferenceFixture, _ path: [String], _ net: some RecurrentStack, features: Int?) throws -> (Int, Int) {
         let t = try f.tensor(path)
         let rank = features == nil ? 2 : 3
         guard t.shape.count == rank, t.shape.allSatisfy({ $0 > 0 }), features == nil || t.shape[2] == features! else {
@@ -291,7 +310,7 @@ final class CaseModel: Module {
     }
 
     /// `h0` (and `c0`), `[L·D, B, H]`.
-    static func initialStates(_ f: ReferenceFixture, _ net: RecurrentNetwork, batch B: Int) throws -> (h0: [Double], c0: [Double]?) {
+    static func initialStates(_ f: ReferenceFixture, _ net: some RecurrentStack, batch B: Int) throws -> (h0: [Double], c0: [Double]?) {
         let c = net.configuration, shape = [c.layers * c.directions, B, c.hiddenSize]
         let h0 = try f.tensor(["inputs", "h0"], shape: shape).data
         let c0 = net.hasCellState ? try f.tensor(["inputs", "c0"], shape: shape).data : nil
@@ -299,7 +318,7 @@ final class CaseModel: Module {
     }
 
     /// The shapes of a network's outputs, in its layout.
-    static func outputShapes(_ net: RecurrentNetwork, T: Int, B: Int) -> (output: [Int], state: [Int]) {
+    static func outputShapes(_ net: some RecurrentStack, T: Int, B: Int) -> (output: [Int], state: [Int]) {
         let c = net.configuration
         let output = c.batchFirst ? [B, T, c.directions * c.hiddenSize] : [T, B, c.directions * c.hiddenSize]
         return (output, [c.layers * c.directions, B, c.hiddenSize])
@@ -312,7 +331,7 @@ final class CaseModel: Module {
     }
 
     /// `loss = Σ output · R_output + Σ h_n · R_h_n (+ Σ c_n · R_c_n)`.
-    static func recurrent(_ f: ReferenceFixture, _ net: RecurrentNetwork) throws -> () throws -> Evaluation {
+    static func recurrent(_ f: ReferenceFixture, _ net: some RecurrentStack) throws -> () throws -> Evaluation {
         let (T, B) = try stepsAndBatch(f, ["inputs", "x"], net, features: net.configuration.inputSize)
         let xShape = try f.tensor(["inputs", "x"]).shape, x = try f.tensor(["inputs", "x"]).data
         let (h0, c0) = try initialStates(f, net, batch: B)
@@ -321,7 +340,7 @@ final class CaseModel: Module {
         let rH = try f.tensor(["loss", "tensors", "R_h_n"], shape: stateShape).data
         let rC = net.hasCellState ? try f.tensor(["loss", "tensors", "R_c_n"], shape: stateShape).data : nil
         return {
-            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0)
+            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0, dropoutMasks: [])
             var loss = dot(trace.output, rOut) + dot(trace.hN, rH)
             if let rC { loss += dot(trace.cN, rC) }
             let g = net.backward(trace, dOutput: rOut, dhN: rH, dcN: rC, inputGradient: true)
@@ -336,8 +355,8 @@ final class CaseModel: Module {
     }
 
     /// `logits = fc(rnn(embedding(ids)))`; mean cross-entropy against the next tokens.
-    static func embedRNNLinearCE(_ f: ReferenceFixture, _ embedding: Embedding, _ net: RecurrentNetwork, _ fc: Linear)
-        throws -> () throws -> Evaluation {
+    static func embedRNNLinearCE(_ f: ReferenceFixture, _ embedding: any LookupLayer, _ net: some RecurrentStack,
+                                 _ fc: any DenseLayer, _ losses: LossFunctions) throws -> () throws -> Evaluation {
         guard net.configuration.inputSize == embedding.dimension, fc.inputSize == net.configuration.directions * net.configuration.hiddenSize else {
             throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain")
         }
@@ -350,12 +369,11 @@ final class CaseModel: Module {
         let N = T * B, V = fc.outputSize
         return {
             let embedded = embedding.forward(ids)                              // [N, E] in the ids' layout
-            let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: h0, c0: c0)
+            let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: h0, c0: c0, dropoutMasks: [])
             let logits = fc.forward(trace.output, batch: N)                   // [N, V]
-            let (loss, dLogits) = SoftmaxCrossEntropy.loss(
-                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: targets, classes: V)
+            let (loss, dLogits) = losses.negativeLogLikelihood(losses.logSoftmax(logits, V), targets, V)
             let dOutput = fc.backward(dLogits, input: trace.output, batch: N)
-            let g = net.backward(trace, dOutput: dOutput, inputGradient: true)
+            let g = net.backward(trace, dOutput: dOutput, dhN: nil, dcN: nil, inputGradient: true)
             embedding.backward(g.dx, ids: ids)
             var e = Evaluation(
                 forward: [("embedded", idShape + [embedding.dimension], embedded), ("output", outShape, trace.output),
@@ -370,7 +388,8 @@ final class CaseModel: Module {
     }
 
     /// `prediction = fc(output at the last step)`; mean squared error against `y`.
-    static func rnnLinearMSELast(_ f: ReferenceFixture, _ net: RecurrentNetwork, _ fc: Linear) throws -> () throws -> Evaluation {
+    static func rnnLinearMSELast(_ f: ReferenceFixture, _ net: some RecurrentStack, _ fc: any DenseLayer,
+                                 _ losses: LossFunctions) throws -> () throws -> Evaluation {
         let c = net.configuration, DH = c.directions * c.hiddenSize
         guard fc.inputSize == DH else { throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain") }
         let (T, B) = try stepsAndBatch(f, ["inputs", "x"], net, features: c.inputSize)
@@ -379,12 +398,12 @@ final class CaseModel: Module {
         let (h0, c0) = try initialStates(f, net, batch: B)
         let (outShape, stateShape) = outputShapes(net, T: T, B: B)
         return {
-            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0)
+            let trace = net.forward(.dense(x), steps: T, batch: B, h0: h0, c0: c0, dropoutMasks: [])
             let last = net.lastStep(of: trace)
             let prediction = fc.forward(last, batch: B)
-            let (loss, dPrediction) = MeanSquaredError.loss(prediction: prediction, target: y)
+            let (loss, dPrediction) = losses.meanSquaredError(prediction, y)
             let dLast = fc.backward(dPrediction, input: last, batch: B)
-            let g = net.backward(trace, dOutput: net.outputGradient(lastStep: dLast, of: trace), inputGradient: true)
+            let g = net.backward(trace, dOutput: net.outputGradient(lastStep: dLast, of: trace), dhN: nil, dcN: nil, inputGradient: true)
             var e = Evaluation(
                 forward: [("output", outShape, trace.output), ("h_n", stateShape, trace.hN), ("prediction", [B, fc.outputSize], prediction)],
                 loss: loss,
@@ -398,7 +417,7 @@ final class CaseModel: Module {
     }
 
     /// The names tutorial's cell: `i2h`, `i2o` on `[x_t, h_{t-1}]`, NLL of the last step.
-    static func tutorialCell(_ f: ReferenceFixture, _ cell: TutorialCell) throws -> () throws -> Evaluation {
+    static func tutorialCell(_ f: ReferenceFixture, _ cell: any NamesCell) throws -> () throws -> Evaluation {
         let I = cell.inputSize, H = cell.hiddenSize, O = cell.outputSize
         let xt = try f.tensor(["inputs", "x"])
         guard xt.shape.count == 3, xt.shape[1] == 1, xt.shape[2] == I, xt.shape[0] > 0 else {
@@ -426,3 +445,63 @@ final class CaseModel: Module {
         }
     }
 }
+
+/// The modules a case can hold, as both implementations provide them.
+protocol DenseLayer: Module {
+    var inputSize: Int { get }
+    var outputSize: Int { get }
+    func forward(_ x: [Double], batch: Int) -> [Double]
+    func backward(_ dy: [Double], input x: [Double], batch: Int) -> [Double]
+}
+extension Unrolled.Linear: DenseLayer {}
+extension Reference.Linear: DenseLayer {}
+
+protocol LookupLayer: Module {
+    var count: Int { get }
+    var dimension: Int { get }
+    func forward(_ ids: [Int]) -> [Double]
+    func backward(_ dEmbedded: [Double], ids: [Int])
+}
+extension Unrolled.Embedding: LookupLayer {}
+extension Reference.Embedding: LookupLayer {}
+
+protocol NamesCell: Module {
+    var inputSize: Int { get }
+    var hiddenSize: Int { get }
+    var outputSize: Int { get }
+    func forward(_ letters: [Int], h0: [Double]?, keepAllOutputs: Bool) -> Unrolled.TutorialCell.Trace
+    func loss(_ trace: Unrolled.TutorialCell.Trace, target: Int) -> Double
+    func backward(_ trace: Unrolled.TutorialCell.Trace, target: Int, inputGradient: Bool) -> (dh0: [Double], dx: [[Double]])
+}
+extension Unrolled.TutorialCell: NamesCell {}
+extension Reference.TutorialCell: NamesCell {}
+
+/// The losses a case can use, from either implementation.
+struct LossFunctions {
+    /// `z [N, C]` → `log softmax(z)`, row by row.
+    let logSoftmax: (_ z: [Double], _ classes: Int) -> [Double]
+    /// The mean negative log-likelihood of the targets and its gradient with respect to the logits.
+    let negativeLogLikelihood: (_ logp: [Double], _ targets: [Int], _ classes: Int) -> (loss: Double, dLogits: [Double])
+    /// The mean squared error and its gradient with respect to the prediction.
+    let meanSquaredError: (_ prediction: [Double], _ target: [Double]) -> (loss: Double, dPrediction: [Double])
+
+    static let fast = LossFunctions(
+        logSoftmax: { SoftmaxCrossEntropy.logSoftmax($0, classes: $1) },
+        negativeLogLikelihood: { SoftmaxCrossEntropy.loss(logProbabilities: $0, targets: $1, classes: $2) },
+        meanSquaredError: { MeanSquaredError.loss(prediction: $0, target: $1) })
+    static let reference = LossFunctions(
+        logSoftmax: { Losses.logSoftmax($0, classes: $1) },
+        negativeLogLikelihood: { Losses.loss(logProbabilities: $0, targets: $1, classes: $2) },
+        meanSquaredError: { Losses.loss(prediction: $0, target: $1) })
+}
+
+/// An optimizer's per-parameter state under `torch.optim`'s names (`exp_avg`, `sum`, …).
+protocol TorchState {
+    var torchState: [String: [[Double]]] { get }
+}
+extension Unrolled.SGD: TorchState { var torchState: [String: [[Double]]] { [:] } }
+extension Reference.SGD: TorchState { var torchState: [String: [[Double]]] { [:] } }
+extension Unrolled.Adam: TorchState { var torchState: [String: [[Double]]] { ["exp_avg": m, "exp_avg_sq": v] } }
+extension Reference.Adam: TorchState { var torchState: [String: [[Double]]] { ["exp_avg": m, "exp_avg_sq": v] } }
+extension Unrolled.Adagrad: TorchState { var torchState: [String: [[Double]]] { ["sum": sum] } }
+extension Reference.Adagrad: TorchState { var torchState: [String: [[Double]]] { ["sum": sum] } }

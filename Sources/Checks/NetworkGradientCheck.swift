@@ -1,14 +1,15 @@
 import Reference
 import Unrolled
 
-/// The gradient check of a whole recurrent network: every parameter and the inputs `x`, `h0`
+/// Finite differences on whole networks of the reference implementation (the fast one is held
+/// to the reference by the agreement tests). The gradient check of a whole recurrent network: every parameter and the inputs `x`, `h0`
 /// (and `c0` for an LSTM), under `L = Σ output · R + Σ h_n · R_h (+ Σ c_n · R_c)` with random
 /// `R`, so that every output and final state reaches the loss.
 public enum NetworkGradientCheck {
-    public static func run(_ configuration: RecurrentNetwork.Configuration, steps T: Int = 5, batch B: Int = 2,
+    public static func run(_ configuration: Unrolled.RecurrentNetwork.Configuration, steps T: Int = 5, batch B: Int = 2,
                            seed: UInt64) -> [GradientCheck.Result] {
         var rng = SeededRandom(seed: seed)
-        let net = RecurrentNetwork("rnn", configuration, rng: &rng)
+        let net = Reference.RecurrentNetwork("rnn", configuration, rng: &rng)
         let c = configuration, S = c.layers * c.directions * B * c.hiddenSize
         let lstm = net.hasCellState
         func random(_ n: Int) -> [Double] { (0..<n).map { _ in rng.uniform(-1, 1) } }
@@ -35,15 +36,14 @@ public enum NetworkGradientCheck {
     public static func models(seed: UInt64) -> [(label: String, results: [GradientCheck.Result])] {
         var rng = SeededRandom(seed: seed)
         let V = 6, E = 3, H = 4, T = 5, B = 2
-        let embedding = Embedding("embedding", count: V, dimension: E, rng: &rng)
-        let gru = RecurrentNetwork("rnn", .init(cell: .gru, inputSize: E, hiddenSize: H), rng: &rng)
-        let fc = Linear("fc", inputSize: H, outputSize: V, rng: &rng)
+        let embedding = Reference.Embedding("embedding", count: V, dimension: E, rng: &rng)
+        let gru = Reference.RecurrentNetwork("rnn", .init(cell: .gru, inputSize: E, hiddenSize: H), rng: &rng)
+        let fc = Reference.Linear("fc", inputSize: H, outputSize: V, rng: &rng)
         let ids = (0..<(T * B)).map { _ in rng.int(below: V) }, targets = (0..<(T * B)).map { _ in rng.int(below: V) }
         func crossEntropy(backward: Bool) -> Double {
             let trace = gru.forward(.dense(embedding.forward(ids)), steps: T, batch: B)
             let logits = fc.forward(trace.output, batch: T * B)
-            let (loss, dLogits) = SoftmaxCrossEntropy.loss(
-                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: targets, classes: V)
+            let (loss, dLogits) = Losses.loss(logProbabilities: Losses.logSoftmax(logits, classes: V), targets: targets, classes: V)
             if backward {
                 let dOutput = fc.backward(dLogits, input: trace.output, batch: T * B)
                 embedding.backward(gru.backward(trace, dOutput: dOutput, inputGradient: true).dx, ids: ids)
@@ -55,13 +55,13 @@ public enum NetworkGradientCheck {
         _ = crossEntropy(backward: true)
         let firstResults = GradientCheck.run(first) { crossEntropy(backward: false) }
 
-        let lstm = RecurrentNetwork("rnn", .init(cell: .lstm, inputSize: 1, hiddenSize: 3, batchFirst: true), rng: &rng)
-        let head = Linear("fc", inputSize: 3, outputSize: 1, rng: &rng)
+        let lstm = Reference.RecurrentNetwork("rnn", .init(cell: .lstm, inputSize: 1, hiddenSize: 3, batchFirst: true), rng: &rng)
+        let head = Reference.Linear("fc", inputSize: 3, outputSize: 1, rng: &rng)
         let x = (0..<(B * T)).map { _ in rng.uniform(0, 1) }, y = (0..<B).map { _ in rng.uniform(0, 1) }
         func squaredError(backward: Bool) -> Double {
             let trace = lstm.forward(.dense(x), steps: T, batch: B)
             let last = lstm.lastStep(of: trace)
-            let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: B), target: y)
+            let (loss, dPrediction) = Losses.loss(prediction: head.forward(last, batch: B), target: y)
             if backward {
                 let dLast = head.backward(dPrediction, input: last, batch: B)
                 _ = lstm.backward(trace, dOutput: lstm.outputGradient(lastStep: dLast, of: trace))

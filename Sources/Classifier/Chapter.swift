@@ -332,23 +332,4 @@ struct ClassifierChapter {
         h.maximum = 1
         return h.svg
     }
-
-    /// Central finite differences for every parameter entry of both cells, on one name.
-    func gradientChecks() -> [(String, String, GradientCheck.Result)] {
-        let letters = NamesData.indices(of: config.gradcheckName)
-        let target = languages.firstIndex(of: config.gradcheckLabel)!
-        var rng = SeededRandom(seed: config.seed &+ 99)
-        let cell = TutorialCell(inputSize: I, hiddenSize: config.gradcheckHidden, outputSize: C, rng: &rng)
-        cell.zeroGrad()
-        cell.backward(cell.forward(letters), target: target)
-        var out = GradientCheck.run(cell.parameters) { cell.loss(cell.forward(letters), target: target) }
-            .map { r in ("tutorial cell", cell.parameters.first { $0.name == r.name }!.shape.map(String.init).joined(separator: "x"), r) }
-        let elman = RecurrentClassifier(symbols: I, hiddenSize: config.gradcheckHidden, classes: C, rng: &rng)
-        elman.zeroGrad()
-        elman.lossAndGradient([letters], targets: [target])
-        out += GradientCheck.run(elman.parameters) {
-            SoftmaxCrossEntropy.loss(logProbabilities: elman.forward([letters]).logProbabilities, targets: [target], classes: C).loss
-        }.map { r in ("Elman cell", elman.parameters.first { $0.name == r.name }!.shape.map(String.init).joined(separator: "x"), r) }
-        return out
-    }
 }

@@ -62,6 +62,9 @@ public struct ChapterSync {
                 throw LiterateError("\(chapter):\(line): unknown listing region '\(argument)' (regions are marked `// snippet.NAME` … `// snippet.end`)")
             }
             used.insert(argument)
+            if let token = Self.fastCode(in: code, chapter: chapter) {
+                throw LiterateError("\(chapter):\(line): listing \(argument) shows '\(token)': the numbered chapters list the reference implementation (Sources/Reference); fast code belongs in the appendix on speed")
+            }
             return ["```swift"] + code + ["```"]
         case "output":
             let text = try readOutput(argument)
@@ -76,6 +79,18 @@ public struct ChapterSync {
             for row in rows.dropFirst() { table.append("| " + row.joined(separator: " | ") + " |") }
             return table
         }
+    }
+
+    /// What marks fast code: pointers, vector types, bit casts and forced inlining. The numbered
+    /// chapters (`Chapters/01-…` to `06-…`) list none of it; only the appendices (`Chapters/A-…`),
+    /// written for readers who want the speed story, may.
+    public static let fastCodeTokens = ["withUnsafe", "baseAddress", "Unsafe", "SIMD", "unsafeBitCast", "@inline"]
+
+    /// The first fast-code token in a listing of a numbered chapter, if any.
+    static func fastCode(in code: [String], chapter: String) -> String? {
+        let file = chapter.split(separator: "/").last.map(String.init) ?? chapter
+        guard file.first?.isNumber == true else { return nil }
+        return fastCodeTokens.first { token in code.contains { $0.contains(token) } }
     }
 
     /// Replaces the text of every inline value marker.

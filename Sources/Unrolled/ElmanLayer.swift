@@ -77,7 +77,6 @@ public final class ElmanLayer: SequenceLayer {
     }
     // snippet.end
 
-    // snippet.elman-backward
     /// Backpropagation through time. `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when the
     /// loss reads no output but the last), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
     /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
@@ -122,5 +121,4 @@ public final class ElmanLayer: SequenceLayer {
         // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                  [T, B, I]
         return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
-    // snippet.end
 }

@@ -16,7 +16,6 @@ public final class Embedding: Module {
                            value: (0..<(count * dimension)).map { _ in rng.normal() })
     }
 
-    // snippet.embedding
     /// `embedded[n, :] = W[ids[n], :]`, `[N, E]`.
     public func forward(_ ids: [Int]) -> [Double] {
         let E = dimension
@@ -33,5 +32,4 @@ public final class Embedding: Module {
         let E = dimension
         for (n, id) in ids.enumerated() { for e in 0..<E { weight.grad[id * E + e] += dEmbedded[n * E + e] } }
     }
-    // snippet.end
 }

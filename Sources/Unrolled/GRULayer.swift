@@ -35,7 +35,6 @@ public final class GRULayer: SequenceLayer {
         biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
     }
 
-    // snippet.gru-forward
     /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`; `c0` is ignored: no cell
     /// state). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
@@ -96,9 +95,7 @@ public final class GRULayer: SequenceLayer {
         }
         return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cache: cache)
     }
-    // snippet.end
 
-    // snippet.gru-backward
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
@@ -141,7 +138,6 @@ public final class GRULayer: SequenceLayer {
         // through gi, for x: dx = dgi · W_ih                                               [T, B, I]
         return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
     }
-    // snippet.end
 
     /// The element-wise part of one backward step: from `dh = ∂L/∂h_t` to `∂L/∂gi_t`,
     /// `∂L/∂gh_t` (both `[B, 3H]`, written into row block `t`) and the direct part of

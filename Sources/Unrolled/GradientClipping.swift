@@ -17,7 +17,6 @@ public enum GradientClipping {
         }
     }
 
-    // snippet.clip
     /// `‖g‖ = √(Σ_p ‖g_p‖²)`; if `‖g‖ > maxNorm`, every gradient is multiplied by
     /// `maxNorm / (‖g‖ + 10⁻⁶)`. The direction is kept; only the step's length is capped. As in
     /// PyTorch, the norm is the norm of the per-tensor norms.
@@ -35,7 +34,6 @@ public enum GradientClipping {
         }
         return Outcome(totalNorm: total, coefficient: coefficient, appliedCoefficient: applied)
     }
-    // snippet.end
 
     /// `Σ_i g_i²` of each parameter's gradient, summed in index order. Each sum is one chain of
     /// additions, every one waiting for the one before it; the gradients go two at a time, the

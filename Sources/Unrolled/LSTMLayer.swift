@@ -43,7 +43,6 @@ public final class LSTMLayer: SequenceLayer {
         return bias
     }
 
-    // snippet.lstm-forward
     /// Runs the layer over `x [T, B, I]` from `h0`, `c0` (zeros when `nil`). The cache keeps, per
     /// step, `[i | f | g | o | tanh c_t]` `[B, 5H]` for the backward pass.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
@@ -110,9 +109,7 @@ public final class LSTMLayer: SequenceLayer {
         }
         return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cells: cells, cache: cache)
     }
-    // snippet.end
 
-    // snippet.lstm-backward
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
@@ -174,5 +171,4 @@ public final class LSTMLayer: SequenceLayer {
         // through x_t · W_ihᵀ, for x: dx = da · W_ih                                      [T, B, I]
         return SequenceGradient(dh0: dh, dc0: dc, dx: trace.inputs.inputGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
-    // snippet.end
 }

@@ -20,7 +20,6 @@ public final class Linear: Module {
         self.bias = bias ? Parameter("\(name).bias", shape: [outputSize], uniform: k, rng: &rng) : nil
     }
 
-    // snippet.linear-forward
     /// `y[B, O] = x[B, I] · Wᵀ + b`.
     public func forward(_ x: [Double], batch: Int) -> [Double] {
         var y = [Double](repeating: 0, count: batch * outputSize)
@@ -38,9 +37,7 @@ public final class Linear: Module {
         }
         return y
     }
-    // snippet.end
 
-    // snippet.linear-backward
     /// Given `dy = ∂L/∂y [B, O]` and the forward input `x [B, I]`: accumulates
     /// `∂L/∂W += dyᵀ · x` and `∂L/∂b += Σ_b dy`, and returns `∂L/∂x = dy · W` `[B, I]`.
     @discardableResult
@@ -77,5 +74,4 @@ public final class Linear: Module {
         }
         return dx
     }
-    // snippet.end
 }

@@ -1,6 +1,5 @@
 /// The mean squared error, `torch.nn.MSELoss()`.
 public enum MeanSquaredError {
-    // snippet.mse
     /// `L = (1/N) Σ_n (p_n - y_n)²` over all `N` entries, with `∂L/∂p = 2 (p - y) / N` and
     /// `∂L/∂y = -∂L/∂p`.
     public static func loss(prediction p: [Double], target y: [Double]) -> (loss: Double, dPrediction: [Double]) {
@@ -15,5 +14,4 @@ public enum MeanSquaredError {
         }
         return (total / N, d)
     }
-    // snippet.end
 }

@@ -79,7 +79,6 @@ public final class RecurrentNetwork: Module {
         public let cN: [Double]
     }
 
-    // snippet.stack-forward
     /// Runs the stack over `x` (`[T, B, I]`, or `[B, T, I]` when batch-first; symbols `[T, B]` or
     /// `[B, T]`) from `h0`, `c0` `[L·D, B, H]` (zeros when `nil`).
     ///
@@ -122,7 +121,6 @@ public final class RecurrentNetwork: Module {
         let output = c.batchFirst ? Self.swapLeadingAxes(top, T: T, B: B, features: D * H, toTimeMajor: false) : top
         return Trace(steps: T, batch: B, traces: traces, masks: dropoutMasks, output: output, hN: hN, cN: cN)
     }
-    // snippet.end
 
     /// The gradients the backward pass returns.
     public struct Gradient {
@@ -138,7 +136,6 @@ public final class RecurrentNetwork: Module {
         }
     }
 
-    // snippet.stack-backward
     /// Backpropagation through the stack: `dOutput` is `∂L/∂output` in the output's layout (`nil`
     /// when the loss reads only the final states), `dhN`, `dcN` are `∂L/∂h_n`, `∂L/∂c_n`.
     /// Accumulates every parameter gradient.
@@ -184,7 +181,6 @@ public final class RecurrentNetwork: Module {
         if inputGradient && c.batchFirst { dx = Self.swapLeadingAxes(dx, T: T, B: B, features: c.inputSize, toTimeMajor: false) }
         return Gradient(dx: dx, dh0: dh0, dc0: dc0)
     }
-    // snippet.end
 
     /// Inverted-dropout masks for the outputs of every layer but the last: each entry is 0 with
     /// probability `p`, else `1 / (1 - p)`, so that the expected value is unchanged.

@@ -2,7 +2,6 @@ import Foundation
 
 /// Log-softmax and the negative log-likelihood loss, on rows of logits `z [B, C]`.
 public enum SoftmaxCrossEntropy {
-    // snippet.log-softmax
     /// `log softmax(z)_c = z_c - log Σ_j exp(z_j)`, computed as `z_c - m - log Σ_j exp(z_j - m)`
     /// with `m = max_j z_j` so that no exponential overflows. Shapes: `z [B, C]` → `[B, C]`.
     public static func logSoftmax(_ z: [Double], classes: Int) -> [Double] {
@@ -17,9 +16,7 @@ public enum SoftmaxCrossEntropy {
         }
         return out
     }
-    // snippet.end
 
-    // snippet.nll
     /// The mean negative log-likelihood `L = (1/Σ w) Σ_b w_b · (-logp[b, y_b])` and its gradient
     /// with respect to the logits, `∂L/∂z[b, c] = w_b (softmax(z_b)_c - [c = y_b]) / Σ w`.
     ///
@@ -43,7 +40,6 @@ public enum SoftmaxCrossEntropy {
         }
         return (total / weightSum, dz)
     }
-    // snippet.end
 
     /// The mean cross-entropy over the listed rows of `logits [N, C]` only, each with its target
     /// (steps that have an answer, say); the other rows get no gradient. Returns the loss and

@@ -62,7 +62,6 @@ public final class TutorialCell: Module {
         return out
     }
 
-    // snippet.tutorial-forward
     /// Reads the letters of one name from `h0` (zeros when `nil`).
     public func forward(_ letters: [Int], h0: [Double]? = nil, keepAllOutputs: Bool = false) -> Trace {
         var h = h0 ?? [Double](repeating: 0, count: hiddenSize)
@@ -79,12 +78,10 @@ public final class TutorialCell: Module {
         }
         return trace
     }
-    // snippet.end
 
     /// The loss `-log p(target)` of a finished forward pass.
     public func loss(_ trace: Trace, target: Int) -> Double { -trace.logProbabilities[target] }
 
-    // snippet.tutorial-backward
     /// Backpropagates `L = -output_{T-1}[target]` through the whole name, accumulating into the
     /// gradients of `i2h` and `i2o`. Returns `∂L/∂h0 [H]` and, if asked, `∂L/∂x [T, I]`.
     @discardableResult
@@ -114,7 +111,6 @@ public final class TutorialCell: Module {
         if T > 1 { addOuterProducts(i2h, dOut: dHiddens, hiddens: previous, steps: T - 1) }
         return (dh, dx)
     }
-    // snippet.end
 
     /// Through the bias and the one-hot letter's column: `∂b += dOut`, `∂W[:, letter] += dOut`.
     private func addLetterAndBias(_ layer: Linear, dOut: [Double], letter: Int) {

@@ -30,6 +30,25 @@ import Testing
         #expect(r.regions["A.swift#forward"] == ["func f() -> Int {", "    1", "}"])
     }
 
+    @Test func numberedChaptersRefuseFastCodeInListingsAndAppendicesAllowIt() throws {
+        var regions = SourceRegions()
+        try regions.add(path: "Sources/Fast.swift", text: """
+            // snippet.kernel
+            x.withUnsafeBufferPointer { p in p.baseAddress! }
+            // snippet.end
+            // snippet.vector
+            let v = SIMD4<Double>()
+            // snippet.end
+            """)
+        var s = ChapterSync(regions: regions) { _ in "" }
+        for region in ["kernel", "vector"] {
+            let text = "<!-- listing: Sources/Fast.swift#\(region) -->\n<!-- /listing -->\n"
+            #expect(throws: LiterateError.self) { try s.render(text, chapter: "Chapters/05-bptt.md") }
+            let appendix = try s.render(text, chapter: "Chapters/A-speed.md")
+            #expect(appendix.contains("```swift"))
+        }
+    }
+
     @Test func badRegionsAreErrors() {
         var r = SourceRegions()
         #expect(throws: LiterateError.self) { try r.add(path: "B.swift", text: "// snippet.x\nlet a = 1\n") }

@@ -17,8 +17,11 @@ import Testing
         for url in files {
             let fixture = try ReferenceFixture(contentsOf: url)
             kinds.insert(fixture.kind)
-            let outcome = try Conformance.run(fixture)
-            #expect(outcome.maxAbsDifference <= Conformance.tolerance, "\(outcome.file): \(outcome.maxAbsDifference) at \(outcome.worstField)")
+            for implementation in Implementation.allCases {
+                let outcome = try Conformance.run(fixture, on: implementation)
+                #expect(outcome.maxAbsDifference <= Conformance.tolerance,
+                        "\(implementation): \(outcome.file): \(outcome.maxAbsDifference) at \(outcome.worstField)")
+            }
         }
         #expect(kinds.count == 4, "the cases cover only \(kinds.sorted())")
     }
@@ -43,9 +46,11 @@ import Testing
             tensor["data"] = rows; params["rnn.weight_hh_l1"] = tensor; grads["parameters"] = params; json["grads"] = grads
         }
         defer { try? FileManager.default.removeItem(at: dir) }
-        let outcome = try Conformance.run(try ReferenceFixture(contentsOf: url))
-        #expect(outcome.maxAbsDifference > Conformance.tolerance)
-        #expect(outcome.worstField == "grads.parameters.rnn.weight_hh_l1")
+        for implementation in Implementation.allCases {
+            let outcome = try Conformance.run(try ReferenceFixture(contentsOf: url), on: implementation)
+            #expect(outcome.maxAbsDifference > Conformance.tolerance, "\(implementation)")
+            #expect(outcome.worstField == "grads.parameters.rnn.weight_hh_l1", "\(implementation)")
+        }
     }
 
     @Test func malformedCasesGiveMessagesNamingTheFileAndTheField() throws {
@@ -59,7 +64,13 @@ import Testing
         func message(_ file: String, _ change: (inout [String: Any]) -> Void) throws -> String {
             let (d, url) = try changedCopy(of: file, change)
             defer { try? FileManager.default.removeItem(at: d) }
-            do { _ = try Conformance.run(try ReferenceFixture(contentsOf: url)); return "no error" } catch { return "\(error)" }
+            var messages = Set<String>()
+            for implementation in Implementation.allCases {
+                do { _ = try Conformance.run(try ReferenceFixture(contentsOf: url), on: implementation); messages.insert("no error") } catch {
+                    messages.insert("\(error)")
+                }
+            }
+            return messages.count == 1 ? messages.first! : "the implementations disagree: \(messages.sorted())"
         }
         let missing = try message("gru_bidirectional_2layer.json") { json in
             var inputs = json["inputs"] as! [String: Any]
@@ -87,13 +98,21 @@ import Testing
             json["model"] = model
         }
         #expect(kind.hasPrefix("rnn_tanh_3layer.json: field model.kind is 'transformer'"), "\(kind)")
+        let unknownGradient = try message("gru_bidirectional_2layer.json") { json in
+            var grads = json["grads"] as! [String: Any], params = grads["parameters"] as! [String: Any]
+            params["rnn.weight_hh_l7"] = params["rnn.weight_hh_l0"]
+            grads["parameters"] = params
+            json["grads"] = grads
+        }
+        #expect(unknownGradient == "gru_bidirectional_2layer.json: field grads.parameters.rnn.weight_hh_l7 is not a parameter of the model the case describes",
+                "\(unknownGradient)")
     }
 
     @Test func adamMatchesItsDefinition() {
         // One step moves each parameter by lr · m̂ / (√v̂ + ε) ≈ lr · sign(g); two steps by the
         // exact bias-corrected formula.
         let p = Parameter("p", shape: [3], value: [1, -2, 0.5])
-        var adam = Adam(learningRate: 0.1)
+        var adam = Unrolled.Adam(learningRate: 0.1)
         p.grad = [0.5, -0.25, 2]
         adam.step([p])
         for (v, e) in zip(p.value, [0.9, -1.9, 0.4]) { #expect(abs(v - e) < 1e-6) }
