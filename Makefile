@@ -1,10 +1,10 @@
 # Unrolled: every figure, table and number of the book, rebuilt from source.
-# `make` alone lists the targets. Variables can be overridden: make test DATA=../shared/data
+# `make` alone lists the targets. Variables can be overridden: make test DATA=/path/to/datasets
 
 SWIFT   ?= swift
 # Where the datasets live (one folder per dataset); `make data` fills it.
 DATA    ?= data
-# PyTorch float64 reference cases (shared/reference/SCHEMA.md): the committed set by default,
+# PyTorch float64 reference cases (Tests/Fixtures/reference/SCHEMA.md): the committed set by default,
 # written by Tools/make_fixtures.py. Any directory in that schema works: make conformance FIXTURES=DIR
 FIXTURES ?= Tests/Fixtures/reference
 # Scratch space for test runs; never committed.
@@ -105,7 +105,7 @@ bench: ## time each chapter's training step (release build; CSV on stdout, remar
 	@$(RELEASE)/bidirectional --data $(DATA) --bench
 	@$(RELEASE)/bptt --bench
 
-# One core's limit in GFLOP/s (numpy's 1,024-square product, shared/reference/timings.md):
+# One core's limit in GFLOP/s (numpy's 1,024-square product on the machine of the README's table):
 # make flops divides each chapter's product arithmetic by it, a time no kernel can beat.
 DOUBLE_LIMIT ?= 43
 FLOAT_LIMIT  ?= 91

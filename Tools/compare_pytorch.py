@@ -4,13 +4,12 @@ prints both columns and their ratio.
 
 Optional: nothing else in the book needs Python. Usage, from any directory:
 
-    python3 Tools/compare_pytorch.py --data ../shared/data [--rounds 3]
+    python3 Tools/compare_pytorch.py --data DIR [--rounds 3]
 
 It builds the release executables, then for each experiment runs its chapter's `--bench` and the
 PyTorch (or numpy) version back to back, `--rounds` times, and prints the medians and the median
 of the per-round ratios, with every round's ratio. Each PyTorch experiment repeats the
-configuration of its chapter (see shared/reference/timings.md for the full-length figures);
-the step counts here are shorter, which does not change a time per step.
+configuration of its chapter; the step counts here are shorter, which does not change a time per step.
 """
 import argparse, csv, io, os, random, subprocess, sys, time
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the book's own PyTorch float64 reference cases, in the schema of
-shared/reference/SCHEMA.md (version 1), to Tests/Fixtures/reference/.
+Tests/Fixtures/reference/SCHEMA.md (version 1), to Tests/Fixtures/reference/.
 
 Optional: the tests never run this; they read the committed files. To regenerate:
 

@@ -2,7 +2,7 @@ import Foundation
 import Reference
 import Unrolled
 
-/// One case of PyTorch float64 reference values, in the schema of `shared/reference/SCHEMA.md`
+/// One case of PyTorch float64 reference values, in the schema of `Tests/Fixtures/reference/SCHEMA.md`
 /// (version 1): parameters, inputs, forward outputs, loss and gradients of a small model.
 public struct ReferenceFixture {
     /// A tensor as stored: its shape and its values flattened row-major.

@@ -25,8 +25,8 @@ command.main { options in
     log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
 }
 
-/// `make bench`: the tutorial's recipe alone, timed, against PyTorch's 74.3 s on one core
-/// (`shared/reference/timings.md`). Timings are printed, never written to an output.
+/// `make bench`: the tutorial's recipe alone, timed (`Tools/compare_pytorch.py` runs PyTorch's
+/// beside it). Timings are printed, never written to an output.
 func benchmark(config: ClassifierConfig, data: NamesData) throws {
     let letters = data.lines.map { $0.map(NamesData.indices) }
     let loop = TutorialLoop(iterations: config.iterations, learningRate: config.learningRate,

@@ -101,15 +101,16 @@ public struct Matrix: Equatable, Sendable {
         Matrix(rows: rows, columns: columns, values: values.map(f))
     }
 
-    /// The matrix product `A B`, `[A.rows, B.columns]`: `(A B)[r, c] = Σ_k A[r, k] B[k, c]`.
+    /// The matrix product `A B`, `[A.rows, B.columns]`: `(A B)[r, c] = Σ_k A[r, k] B[k, c]`, each
+    /// sum in ascending `k`. (Row `r` of the product is built up one row of `B` at a time, which
+    /// reads `B` in the order it is stored.)
     public static func * (a: Matrix, b: Matrix) -> Matrix {
         precondition(a.columns == b.rows, "cannot multiply \(a.rows) × \(a.columns) by \(b.rows) × \(b.columns)")
         var p = Matrix(rows: a.rows, columns: b.columns)
         for r in 0..<a.rows {
-            for c in 0..<b.columns {
-                var s = 0.0
-                for k in 0..<a.columns { s += a[r, k] * b[k, c] }
-                p[r, c] = s
+            for k in 0..<a.columns {
+                let ark = a[r, k]
+                for c in 0..<b.columns { p[r, c] += ark * b[k, c] }
             }
         }
         return p

@@ -31,8 +31,8 @@ command.main { options in
     log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
 }
 
-/// `make bench`: the notebook's LSTM, 1,000 full-batch epochs on its 93 windows, against
-/// PyTorch's 1.72 ms per epoch on one core (`shared/reference/timings.md`).
+/// `make bench`: the notebook's LSTM, 1,000 full-batch epochs on its 93 windows, timed
+/// (`Tools/compare_pytorch.py` runs PyTorch's beside it).
 func benchmark(_ data: AirlineData, _ config: TimeSeriesConfig) throws {
     let rep = Representation(.raw, window: 4, y: data.passengers, scaleMonths: Array(0..<144))
     let months = Array(4...Forecasting.lastTrainingMonth)

@@ -3,7 +3,7 @@ import Testing
 @testable import Checks
 @testable import Unrolled
 
-/// The library against PyTorch's float64 values (`shared/reference/SCHEMA.md`). Every case of a
+/// The library against PyTorch's float64 values (`Tests/Fixtures/reference/SCHEMA.md`). Every case of a
 /// supported kind in the directory must agree to 1e-12.
 @Suite struct ReferenceTests {
     /// The committed cases (`Tests/Fixtures/reference`, written by `Tools/make_fixtures.py`), or

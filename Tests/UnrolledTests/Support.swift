@@ -8,11 +8,9 @@ let packageRoot: URL = {
     return url
 }()
 
-/// The datasets: `UNROLLED_DATA`, else `../shared/data` beside the package, else `./data`.
+/// The datasets: `UNROLLED_DATA` (as `make test DATA=DIR` sets it), else `./data`.
 let dataDirectory: URL = {
     if let d = ProcessInfo.processInfo.environment["UNROLLED_DATA"] { return URL(fileURLWithPath: d) }
-    let shared = packageRoot.deletingLastPathComponent().appendingPathComponent("shared/data")
-    if FileManager.default.fileExists(atPath: shared.path) { return shared }
     return packageRoot.appendingPathComponent("data")
 }()
 
