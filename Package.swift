@@ -72,7 +72,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
         // The chapters' own code (executable targets, reached with `@testable import`).
-        .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Unrolled", "Reference"]),
+        .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Classifier", "Unrolled", "Reference"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

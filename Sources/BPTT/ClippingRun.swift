@@ -28,7 +28,7 @@ struct ClippingRun {
             let x = (0..<(steps * batch)).map { _ in data.normal() }
             var y = [Double](repeating: 0, count: batch)
             for t in 0..<steps { for b in 0..<batch { y[b] += x[t * batch + b] / Double(steps) } }
-            parameters.forEach { $0.zeroGrad() }
+            parameters.zeroGrad()
             let trace = net.forward(.dense(x), steps: steps, batch: batch)
             let last = net.lastStep(of: trace)
             let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: batch), target: y)

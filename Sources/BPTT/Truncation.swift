@@ -47,7 +47,7 @@ struct Truncation {
             for start in stride(from: 0, to: T, by: k) {
                 let range = start..<min(start + k, T)
                 let chunk = Array(x[(range.lowerBound * B)..<(range.upperBound * B)])
-                parameters.forEach { $0.zeroGrad() }
+                parameters.zeroGrad()
                 let trace = gru.forward(.symbols(chunk), steps: range.count, batch: B, h0: h)
                 let (_, dOutput, count) = chunkLoss(head, output: trace.outputs, bits: x, range: range, delay: d, batch: B)
                 if count > 0 {

@@ -1,6 +1,6 @@
+import Checks
 import Foundation
 import Plot
-import Checks
 import Unrolled
 
 /// Runs every part of the chapter and collects its outputs.

@@ -25,7 +25,7 @@ final class Tagger {
     /// step. Returns the loss.
     func step(_ symbols: [Int], steps T: Int, batch B: Int, rows: [Int], targets: [Int], optimizer: inout Adam) -> Double {
         let C = head.outputSize
-        parameters.forEach { $0.zeroGrad() }
+        parameters.zeroGrad()
         let trace = net.forward(.symbols(symbols), steps: T, batch: B)
         let logits = head.forward(trace.output, batch: T * B)
         // rows without a target get no gradient

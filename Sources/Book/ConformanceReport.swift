@@ -1,5 +1,5 @@
-import Foundation
 import Checks
+import Foundation
 import Unrolled
 
 /// `book conformance DIR`: one line per case with the largest absolute difference from PyTorch of

@@ -23,7 +23,7 @@ enum Downloader {
                     continue
                 }
                 print("fetching \(dataset.folder)/\(file.name) from \(file.url)")
-                fflush(stdout)
+                fflush(nil)
                 let partial = folder.appendingPathComponent(".\(file.name).partial")
                 try? fm.removeItem(at: partial)
                 let process = Process()

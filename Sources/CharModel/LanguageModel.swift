@@ -24,7 +24,7 @@ final class LanguageModel {
     /// gradients clipped to global norm `clip`, one optimizer step. Returns the loss.
     func step<O: Optimizer>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int, clip: Double,
                             optimizer: inout O, rng: inout SeededRandom) -> Double {
-        parameters.forEach { $0.zeroGrad() }
+        parameters.zeroGrad()
         let masks = net.dropoutMasks(probability: dropout, steps: T, batch: B, rng: &rng)
         let trace = net.forward(.symbols(x), steps: T, batch: B, dropoutMasks: masks)
         let logits = head.forward(trace.output, batch: T * B)                        // [T·B, V]

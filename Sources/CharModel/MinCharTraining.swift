@@ -41,7 +41,7 @@ func runMinChar(_ s: MinCharSetting, encoded: (alphabet: [Character], ids: [Int]
             p = 0
         }
         let inputs = Array(data[p..<(p + s.chunk)]), targets = Array(data[(p + 1)...(p + s.chunk)])
-        model.parameters.forEach { $0.zeroGrad() }
+        model.parameters.zeroGrad()
         let (loss, hLast) = model.lossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
         hprev = hLast                                           // the state carries over; its gradient does not
         for q in model.parameters { q.clampGradient(to: 5) }   // clip every entry to [-5, 5]
@@ -74,7 +74,7 @@ func minCharGradientCheck(seed: UInt64) -> [GradientCheck.Result] {
     for p in model.parameters { for i in p.value.indices { p.value[i] = rng.normal() * 0.3 } }
     let inputs = (0..<T).map { _ in rng.int(below: V) }, targets = (0..<T).map { _ in rng.int(below: V) }
     let hprev = (0..<H).map { _ in rng.uniform(-0.5, 0.5) }
-    model.parameters.forEach { $0.zeroGrad() }
+    model.parameters.zeroGrad()
     _ = model.referenceLossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
     return GradientCheck.run(model.parameters) {
         let saved = model.parameters.map(\.grad)

@@ -58,7 +58,7 @@ struct Toy {
         let x = oneHot(input)                                   // [B, T, V] = [3, 14, 17]
         var result = Result(inputShape: [B, T, V])
         for epoch in 1...epochs {
-            parameters.forEach { $0.zeroGrad() }
+            parameters.zeroGrad()
             let trace = rnn.forward(.dense(x), steps: T, batch: B)          // out: [B, T, H]
             let logits = fc.forward(trace.output, batch: B * T)              // out.view(-1, H) → [B·T, V]
             let (loss, dLogits) = SoftmaxCrossEntropy.loss(

@@ -477,13 +477,13 @@ extension Unrolled.TutorialCell: NamesCell {}
 extension Reference.TutorialCell: NamesCell {}
 
 /// The losses a case can use, from either implementation.
-struct LossFunctions {
+struct LossFunctions: Sendable {
     /// `z [N, C]` → `log softmax(z)`, row by row.
-    let logSoftmax: (_ z: [Double], _ classes: Int) -> [Double]
+    let logSoftmax: @Sendable (_ z: [Double], _ classes: Int) -> [Double]
     /// The mean negative log-likelihood of the targets and its gradient with respect to the logits.
-    let negativeLogLikelihood: (_ logp: [Double], _ targets: [Int], _ classes: Int) -> (loss: Double, dLogits: [Double])
+    let negativeLogLikelihood: @Sendable (_ logp: [Double], _ targets: [Int], _ classes: Int) -> (loss: Double, dLogits: [Double])
     /// The mean squared error and its gradient with respect to the prediction.
-    let meanSquaredError: (_ prediction: [Double], _ target: [Double]) -> (loss: Double, dPrediction: [Double])
+    let meanSquaredError: @Sendable (_ prediction: [Double], _ target: [Double]) -> (loss: Double, dPrediction: [Double])
 
     static let fast = LossFunctions(
         logSoftmax: { SoftmaxCrossEntropy.logSoftmax($0, classes: $1) },

@@ -51,7 +51,7 @@ public enum NetworkGradientCheck {
             return loss
         }
         let first = embedding.parameters + gru.parameters + fc.parameters
-        first.forEach { $0.zeroGrad() }
+        first.zeroGrad()
         _ = crossEntropy(backward: true)
         let firstResults = GradientCheck.run(first) { crossEntropy(backward: false) }
 
@@ -69,7 +69,7 @@ public enum NetworkGradientCheck {
             return loss
         }
         let second = lstm.parameters + head.parameters
-        second.forEach { $0.zeroGrad() }
+        second.zeroGrad()
         _ = squaredError(backward: true)
         return [("Embedding → GRU → Linear, cross-entropy", firstResults),
                 ("LSTM → Linear on the last step, MSE", GradientCheck.run(second) { squaredError(backward: false) })]

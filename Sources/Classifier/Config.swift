@@ -53,6 +53,10 @@ struct ClassifierConfig {
     /// Decision shifts tried on validation: predict `argmax_c log p(c|x) - tau · log π_c`.
     var taus: [Double] = [-0.2, -0.1, 0, 0.1, 0.2, 0.3, 0.4, 0.5, 0.6]
 
+    /// The chapter's settings, as above: the defaults of its options too.
+    init() {}
+
+    /// The settings a command line asks for.
     init(_ options: ChapterCommand.Parsed) throws {
         learningRate = try options.double("--learning-rate")
         guard learningRate > 0 else { throw ChapterCommand.UsageError("--learning-rate must be positive") }

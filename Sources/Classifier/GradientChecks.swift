@@ -28,7 +28,7 @@ extension ClassifierChapter {
             if backward { _ = rnn.backward(trace, dLast: head.backward(dLogits, input: trace.last, batch: 1)) }
             return loss
         }
-        parameters.forEach { $0.zeroGrad() }
+        parameters.zeroGrad()
         _ = loss(backward: true)
         out += GradientCheck.run(parameters) { loss(backward: false) }
             .map { r in ("Elman cell", shape(parameters.first { $0.name == r.name }!), r) }

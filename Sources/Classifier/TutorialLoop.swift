@@ -35,7 +35,7 @@ struct TutorialLoop {
             guard loss.isFinite else {
                 throw UnrolledError(
                     "\(label): the loss became \(loss) at iteration \(iteration) with learning rate \(learningRate); "
-                        + "the run diverged. Use a smaller --learning-rate (the tutorial's is 0.005).")
+                        + "the run diverged. Use a smaller --learning-rate (the tutorial's is \(ClassifierConfig().learningRate)).")
             }
             current += loss
             if iteration % printEvery == 0 {

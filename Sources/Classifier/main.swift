@@ -6,8 +6,8 @@ let command = ChapterCommand(
     name: "classifier", slug: "classifier",
     summary: "Chapter 1: classifying surnames by language with a character-level RNN.",
     options: [
-        .init("--learning-rate", "lr", "SGD learning rate of the tutorial's recipe", default: "0.005"),
-        .init("--seed", "n", "seed of every random choice", default: "1"),
+        .init("--learning-rate", "lr", "SGD learning rate of the tutorial's recipe", default: "\(ClassifierConfig().learningRate)"),
+        .init("--seed", "n", "seed of every random choice", default: "\(ClassifierConfig().seed)"),
     ],
     flags: [("--bench", "time the tutorial's 60,000 iterations and write nothing")])
 

@@ -59,6 +59,7 @@ public final class ElmanLayer: SequenceLayer {
     /// Runs the layer over `x_1 ... x_T` from `h0` (zeros when `nil`): `T` steps with one set of
     /// weights. The trace keeps `h0 ... h_T` for the backward pass.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
         var states = [h]
@@ -75,6 +76,7 @@ public final class ElmanLayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
+        checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let T = trace.steps, B = trace.batch, H = hiddenSize
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)

@@ -90,6 +90,7 @@ public final class LSTMLayer: SequenceLayer {
     /// Runs the layer over `x_1 ... x_T` from `h0`, `c0` (zeros when `nil`). The trace keeps
     /// `h0 ... h_T`, `c0 ... c_T` and every step's cache, `[B, 5H]` each.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH), zeros = [Double](repeating: 0, count: B * hiddenSize)
         var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? zeros)
         var c = Matrix(rows: B, columns: hiddenSize, values: c0 ?? zeros)
@@ -108,6 +109,7 @@ public final class LSTMLayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
+        checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let T = trace.steps, B = trace.batch, H = hiddenSize, zeros = [Double](repeating: 0, count: B * H)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)

@@ -48,6 +48,7 @@ public final class RecurrentNetwork: RecurrentStack {
     /// multiplies the output of layer `l` before layer `l + 1` reads it.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil,
                         dropoutMasks: [[Double]] = []) -> Trace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let c = configuration, H = c.hiddenSize
         var input = c.batchFirst ? x.timeMajor(steps: T, batch: B) : x              // [T, B, ·]
         var traces: [[SequenceTrace]] = [], hN: [Double] = [], cN: [Double] = []

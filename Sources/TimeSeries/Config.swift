@@ -2,10 +2,13 @@ import Unrolled
 
 /// Every setting of the chapter, in one place.
 struct TimeSeriesConfig {
-    var learningRate: Double
-    var epochs: Int
-    var seeds: Int
-    var seed: UInt64
+    /// Adam's learning rate for every network.
+    var learningRate = 0.01
+    /// Full-batch epochs of every network.
+    var epochs = 1_000
+    /// Seeds per configuration (at least 2), and the first of them.
+    var seeds = 5
+    var seed: UInt64 = 1
     /// The candidates of the honest search: series × cell × window × hidden size.
     var representations: [Representation.Kind] = [.seasonalLogDifference, .airline]
     var cells: [RecurrentNetwork.Cell] = [.rnnTanh, .gru, .lstm]

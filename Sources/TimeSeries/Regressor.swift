@@ -27,7 +27,7 @@ final class WindowRegressor {
     /// the loss before the step.
     func epoch(_ x: [[Double]], _ y: [Double], optimizer: inout Adam) -> Double {
         let N = x.count
-        parameters.forEach { $0.zeroGrad() }
+        parameters.zeroGrad()
         let (trace, last) = lastStates(x)
         let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: N), target: y)
         let dLast = head.backward(dPrediction, input: last, batch: N)      // through the head

@@ -5,18 +5,20 @@ let command = ChapterCommand(
     name: "time-series", slug: "time-series",
     summary: "Chapter 4: forecasting airline passengers with RNN, LSTM and GRU, against honest baselines.",
     options: [
-        .init("--learning-rate", "lr", "Adam learning rate of every network", default: "0.01"),
-        .init("--epochs", "n", "full-batch epochs of every network", default: "1000"),
-        .init("--seeds", "n", "seeds per configuration (at least 2)", default: "5"),
-        .init("--seed", "n", "first seed", default: "1"),
+        .init("--learning-rate", "lr", "Adam learning rate of every network", default: "\(TimeSeriesConfig().learningRate)"),
+        .init("--epochs", "n", "full-batch epochs of every network", default: "\(TimeSeriesConfig().epochs)"),
+        .init("--seeds", "n", "seeds per configuration (at least 2)", default: "\(TimeSeriesConfig().seeds)"),
+        .init("--seed", "n", "first seed", default: "\(TimeSeriesConfig().seed)"),
     ],
     flags: [("--bench", "time the notebook's LSTM (1,000 full-batch epochs) and write nothing")])
 
 command.main { options in
     let log = Log(quiet: options.quiet)
-    var config = TimeSeriesConfig(
-        learningRate: try options.double("--learning-rate"), epochs: try options.int("--epochs"),
-        seeds: try options.int("--seeds"), seed: try options.seed())
+    var config = TimeSeriesConfig()
+    config.learningRate = try options.double("--learning-rate")
+    config.epochs = try options.int("--epochs")
+    config.seeds = try options.int("--seeds")
+    config.seed = try options.seed()
     guard config.learningRate > 0 else { throw ChapterCommand.UsageError("--learning-rate must be positive") }
     guard config.epochs > 0 else { throw ChapterCommand.UsageError("--epochs must be positive") }
     guard config.seeds >= 2 else { throw ChapterCommand.UsageError("--seeds must be at least 2 (the spread needs two runs)") }

@@ -238,7 +238,7 @@ public struct Log {
     public func callAsFunction(_ message: String) {
         guard !quiet else { return }
         print(message)
-        fflush(stdout)
+        flushStandardOutput()
     }
 }
 
@@ -255,7 +255,7 @@ public struct Stopwatch {
 public enum Bench {
     public static func row(_ experiment: String, steps: Int, seconds: Double) {
         print("\(experiment),\(steps),\(Format.fixed(seconds, decimals: 4)),\(Format.fixed(seconds / Double(steps) * 1000, decimals: 4))")
-        fflush(stdout)
+        flushStandardOutput()
     }
 
     public static func note(_ text: String) {
@@ -268,4 +268,10 @@ public enum Bench {
         for _ in 0..<runs { let clock = Stopwatch(); try body(); times.append(clock.seconds) }
         return times.sorted()[runs / 2]
     }
+}
+
+/// Sends what `print` has buffered to standard output now, so that progress lines and bench rows
+/// appear as they happen, even when the output is a pipe.
+func flushStandardOutput() {
+    fflush(nil)  // every output stream: standard output is the only one the programs write to with print
 }

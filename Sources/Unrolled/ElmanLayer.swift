@@ -51,6 +51,7 @@ public final class ElmanLayer: SequenceLayer {
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`); it has no cell state,
     /// so `c0` is ignored.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
         var pre = broadcastRows(combinedBias(), rows: T * B, n: H)
@@ -83,6 +84,7 @@ public final class ElmanLayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
+        checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, B = trace.batch, T = trace.steps, BH = B * H
         var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
         var dh = dLast ?? [Double](repeating: 0, count: BH)            // ∂L/∂h_t from later steps

@@ -128,9 +128,9 @@ public enum FloatProduct {
     /// when `bias` is given). `C` is stored and reloaded exactly between blocks and columns never
     /// interact, so each element sums over ascending `k`.
     static func blocked(m: Int, n: Int, k: Int, a: Layout, b: Layout, bias: Pointer?, c: MutablePointer, ldc: Int) {
-        // For tn (Aᵀ, `a.row == 1`) a narrow B takes longer blocks of k in the same space: the
-        // word model's weight gradient (k = 320 rows, n = 64) then runs in one block, one pass
-        // over C and one strip per tile instead of two.
+        // For tn (Aᵀ, `a.row == 1`) a narrow B takes longer blocks of k in the same space: a
+        // weight gradient with k = 320 rows and n = 64 then runs in one block, one pass over C and
+        // one strip per tile instead of two.
         let kb = a.row == 1 ? kBlock * cBlock / max(16, min(n, cBlock)) : kBlock
         let panels = MutablePointer.allocate(capacity: kBlock * cBlock), strip = MutablePointer.allocate(capacity: 4 * kb)
         defer { panels.deallocate(); strip.deallocate() }
@@ -152,8 +152,11 @@ public enum FloatProduct {
     /// the order one thread would use. The product's multiply-adds go to `ProductCount`.
     static func splitRows(m: Int, k: Int, a: Layout, b: Layout, n: Int, bias: Pointer? = nil, c: MutablePointer, ldc: Int) {
         ProductCount.record(multiplyAdds: m * n * k, float: true)
-        let parts = min(MatrixProduct.maxThreads, m / 8, m * n * k / MatrixProduct.threadedWork)
+        let parts = MatrixProduct.parts(rows: m, work: m * n * k)
         guard parts > 1 else { blocked(m: m, n: n, k: k, a: a, b: b, bias: bias, c: c, ldc: ldc); return }
+        // Each thread writes its own rows of C and only reads A, B and the bias, so sharing the
+        // pointers across threads is safe although their types do not say so.
+        nonisolated(unsafe) let (a, b, bias, c) = (a, b, bias, c)
         DispatchQueue.concurrentPerform(iterations: parts) { p in
             let r = (m * p / parts)..<(m * (p + 1) / parts)
             blocked(m: r.count, n: n, k: k, a: a.offset(r.lowerBound, 0), b: b, bias: bias, c: c + r.lowerBound * ldc, ldc: ldc)

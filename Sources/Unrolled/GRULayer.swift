@@ -39,6 +39,7 @@ public final class GRULayer: SequenceLayer {
     /// state). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
         var states = [Double](repeating: 0, count: (T + 1) * BH)
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
@@ -99,6 +100,7 @@ public final class GRULayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
+        checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, G = 3 * H, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
         var dGi = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
         var dGh = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]

@@ -46,6 +46,7 @@ public final class LSTMLayer: SequenceLayer {
     /// Runs the layer over `x [T, B, I]` from `h0`, `c0` (zeros when `nil`). The cache keeps, per
     /// step, `[i | f | g | o | tanh c_t]` `[B, 5H]` for the backward pass.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, G = 4 * H, BH = B * H
         var states = [Double](repeating: 0, count: (T + 1) * BH)
         var cells = [Double](repeating: 0, count: (T + 1) * BH)
@@ -113,6 +114,7 @@ public final class LSTMLayer: SequenceLayer {
     public func backward(
         _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
     ) -> SequenceGradient {
+        checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, G = 4 * H, B = trace.batch, T = trace.steps, BH = B * H
         var dA = [Double](repeating: 0, count: T * B * G)        // ∂L/∂a, [T·B, 4H]
         var dh = dLast ?? [Double](repeating: 0, count: BH)      // ∂L/∂h_t, [B, H]

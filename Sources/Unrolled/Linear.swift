@@ -22,6 +22,7 @@ public final class Linear: Module {
 
     /// `y[B, O] = x[B, I] · Wᵀ + b`.
     public func forward(_ x: [Double], batch: Int) -> [Double] {
+        precondition(x.count == batch * inputSize, "\(weight.name): x has \(x.count) values, expected [B, I] = [\(batch), \(inputSize)]")
         var y = [Double](repeating: 0, count: batch * outputSize)
         if let bias {
             for b in 0..<batch { for o in 0..<outputSize { y[b * outputSize + o] = bias.value[o] } }
@@ -42,6 +43,8 @@ public final class Linear: Module {
     /// `∂L/∂W += dyᵀ · x` and `∂L/∂b += Σ_b dy`, and returns `∂L/∂x = dy · W` `[B, I]`.
     @discardableResult
     public func backward(_ dy: [Double], input x: [Double], batch: Int) -> [Double] {
+        precondition(dy.count == batch * outputSize && x.count == batch * inputSize,
+                     "\(weight.name): dy has \(dy.count) values and x \(x.count), expected [B, O] = [\(batch), \(outputSize)] and [B, I] = [\(batch), \(inputSize)]")
         // through the product x·Wᵀ, for W: dW[O, I] += dyᵀ[O, B] · x[B, I]
         dy.withUnsafeBufferPointer { dyp in
             x.withUnsafeBufferPointer { xp in

@@ -192,7 +192,17 @@ public enum MatrixProduct {
     /// Products with at least this many multiply-adds are split across threads.
     public static let threadedWork = 1 << 22
     /// The most threads one product uses (the machine's cores by default; 1 turns threading off).
+    /// A program sets it once, before any product runs (`--threads`).
     nonisolated(unsafe) public static var maxThreads = ProcessInfo.processInfo.activeProcessorCount
+    /// Overrides `maxThreads` for the products that the current task runs, and for no others:
+    /// `MatrixProduct.$threads.withValue(3) { … }`. Tests running side by side each choose their
+    /// own count this way, instead of changing the shared `maxThreads` under one another.
+    @TaskLocal public static var threads: Int?
+
+    /// How many threads a product of `m` rows and `work` multiply-adds is split across.
+    public static func parts(rows m: Int, work: Int) -> Int {
+        max(1, min(threads ?? maxThreads, m / 8, work / threadedWork))
+    }
 
     /// Runs `body(rows)` over `0..<m` in contiguous row blocks, on several threads when the
     /// product is large. Every element of `C` is still computed by one thread, in the order it
@@ -201,8 +211,11 @@ public enum MatrixProduct {
     @inline(__always)
     static func splitRows(m: Int, work: Int, _ body: (Range<Int>) -> Void) {
         ProductCount.record(multiplyAdds: work)
-        let parts = min(maxThreads, m / 8, work / threadedWork)
+        let parts = parts(rows: m, work: work)
         guard parts > 1 else { body(0..<m); return }
+        // Each call of `body` writes its own rows of C and only reads A and B, so running them on
+        // several threads is safe although the closure's type does not say so.
+        nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: parts) { p in body((m * p / parts)..<(m * (p + 1) / parts)) }
     }
 

@@ -30,6 +30,9 @@ public struct CancelledError: Error {}
 public func parallelMap<T>(_ jobs: [(Cancellation) throws -> T]) throws -> [T] {
     let box = ResultBox<T>(count: jobs.count)
     let cancellation = Cancellation()
+    // Each job owns its state (see above), so running them on several threads is safe although
+    // the closures' type does not say so.
+    nonisolated(unsafe) let jobs = jobs
     DispatchQueue.concurrentPerform(iterations: jobs.count) { i in
         let r = Result { try jobs[i](cancellation) }
         if case .failure = r { cancellation.cancel() }

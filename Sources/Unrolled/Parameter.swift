@@ -59,3 +59,8 @@ public protocol Module: AnyObject {
 extension Module {
     public func zeroGrad() { for p in parameters { p.zeroGrad() } }
 }
+
+extension Sequence where Element == Parameter {
+    /// Clears the gradient of every parameter, before a new forward and backward pass.
+    public func zeroGrad() { for p in self { p.zeroGrad() } }
+}

@@ -87,6 +87,7 @@ public final class RecurrentNetwork: Module {
     /// `dropout` does in training: one mask per layer but the last.
     public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil,
                         dropoutMasks: [[Double]] = []) -> Trace {
+        checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         precondition(dropoutMasks.isEmpty || dropoutMasks.count == configuration.layers - 1, "one dropout mask per layer but the last")
         let c = configuration, H = c.hiddenSize, D = c.directions, BH = B * H
         var input = c.batchFirst ? Self.swapLeadingAxes(x, T: T, B: B, features: c.inputSize, toTimeMajor: true) : x

@@ -53,3 +53,21 @@ extension RecurrentStack {
         return dOutput
     }
 }
+
+extension RecurrentStack {
+    /// Stops, saying what is wrong, unless `x`, `h0` and `c0` fit the stack: `x [T, B, I]`
+    /// (`[B, T, I]` batch-first; symbols without the last axis), `h0, c0 [L·D, B, H]`.
+    public func checkShapes(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) {
+        let c = configuration, states = c.layers * c.directions * B * c.hiddenSize
+        let layout = c.batchFirst ? "[B, T" : "[T, B", sizes = c.batchFirst ? "[\(B), \(T)" : "[\(T), \(B)"
+        let name = "a stack of \(c.layers) \(c.cell.rawValue) layer(s), \(c.directions) direction(s), I = \(c.inputSize), H = \(c.hiddenSize)"
+        switch x {
+        case .dense(let v):
+            precondition(v.count == T * B * c.inputSize, "\(name): x has \(v.count) values, expected \(layout), I] = \(sizes), \(c.inputSize)]")
+        case .symbols(let s):
+            precondition(s.count == T * B, "\(name): x has \(s.count) symbols, expected \(layout)] = \(sizes)]")
+        }
+        if let h0 { precondition(h0.count == states, "\(name): h0 has \(h0.count) values, expected [L·D, B, H] = \(states) values") }
+        if let c0, hasCellState { precondition(c0.count == states, "\(name): c0 has \(c0.count) values, expected [L·D, B, H] = \(states) values") }
+    }
+}

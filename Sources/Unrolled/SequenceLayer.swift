@@ -206,3 +206,41 @@ extension SequenceInput {
         return dx
     }
 }
+
+extension SequenceLayer {
+    /// What the messages of the shape checks call this layer: its type and sizes.
+    private var shapeName: String { "\(Self.self) (I = \(inputSize), H = \(hiddenSize))" }
+
+    /// Stops, saying what is wrong, unless `x`, `h0` and `c0` have the shapes of `T` steps of a
+    /// batch of `B`: `x [T, B, I]` (symbols `[T, B]`, each below `I`), `h0, c0 [B, H]`.
+    public func checkShapes(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) {
+        precondition(T >= 0 && B >= 0, "\(shapeName): T = \(T) and B = \(B) cannot be negative")
+        switch x {
+        case .dense(let v):
+            precondition(v.count == T * B * inputSize,
+                         "\(shapeName): x has \(v.count) values, expected [T, B, I] = [\(T), \(B), \(inputSize)]")
+        case .symbols(let s):
+            precondition(s.count == T * B, "\(shapeName): x has \(s.count) symbols, expected [T, B] = [\(T), \(B)]")
+            if let bad = s.first(where: { $0 < 0 || $0 >= inputSize }) {
+                preconditionFailure("\(shapeName): symbol \(bad) is outside 0..<\(inputSize)")
+            }
+        }
+        if let h0 { precondition(h0.count == B * hiddenSize, "\(shapeName): h0 has \(h0.count) values, expected [B, H] = [\(B), \(hiddenSize)]") }
+        if let c0, hasCellState {
+            precondition(c0.count == B * hiddenSize, "\(shapeName): c0 has \(c0.count) values, expected [B, H] = [\(B), \(hiddenSize)]")
+        }
+    }
+
+    /// Stops, saying what is wrong, unless the gradients from above fit the trace:
+    /// `dOutputs [T, B, H]`, `dLast, dLastCell [B, H]`.
+    public func checkGradientShapes(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?) {
+        let T = trace.steps, B = trace.batch, H = hiddenSize
+        if let dOutputs {
+            precondition(dOutputs.count == T * B * H, "\(shapeName): dOutputs has \(dOutputs.count) values, expected [T, B, H] = [\(T), \(B), \(H)]")
+        }
+        if let dLast { precondition(dLast.count == B * H, "\(shapeName): dLast has \(dLast.count) values, expected [B, H] = [\(B), \(H)]") }
+        if let dLastCell, hasCellState {
+            precondition(dLastCell.count == B * H, "\(shapeName): dLastCell has \(dLastCell.count) values, expected [B, H] = [\(B), \(H)]")
+        }
+    }
+}

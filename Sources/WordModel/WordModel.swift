@@ -29,7 +29,7 @@ final class WordModel {
     /// the next batch, but the gradient stops at the batch's first step (truncated BPTT).
     func step<O: Optimizer>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int, state: inout State, clip: Double,
                             optimizer: inout O) -> Double {
-        parameters.forEach { $0.zeroGrad() }
+        parameters.zeroGrad()
         let embedded = embedding.forward(x)                                       // [T·B, E]
         let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: state.h, c0: state.c)
         let (loss, dOutput) = floatHead.lossAndBackward(trace.output, targets: y)    // the head, in Float

@@ -62,7 +62,7 @@ import Unrolled
         for (V, H, seed) in Self.shapes.prefix(4) {
             let (model, inputs, targets, hprev) = Self.problem(vocabulary: V, hidden: H, steps: T, seed: seed)
             func loss() -> Double { model.referenceLossAndGradients(inputs: inputs, targets: targets, hprev: hprev).loss }
-            model.parameters.forEach { $0.zeroGrad() }
+            model.parameters.zeroGrad()
             _ = model.referenceLossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
             let analytic = model.parameters.map(\.grad)
             let epsilon = 1e-6

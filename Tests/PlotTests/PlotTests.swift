@@ -1,9 +1,10 @@
 import Foundation
+import Testing
+@testable import Plot
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
-import Testing
-@testable import Plot
 
 /// Parses an SVG and collects the text of its `<text>` elements.
 final class SVGReader: NSObject, XMLParserDelegate {

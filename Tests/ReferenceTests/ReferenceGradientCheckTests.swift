@@ -108,7 +108,7 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             var p = randomValues(n, &rng)
             let y = randomValues(n, &rng)
             let analytic = Losses.loss(prediction: p, target: y).dPrediction
-            let numerical = numericalGradient(count: n, get: { p[$0] }, set: { p[$0] = $1 }) { Losses.loss(prediction: p, target: y).loss }
+            let numerical = numericalGradient(count: n, get: { p[$0] }, set: { p[$0] = $1 }, loss: { Losses.loss(prediction: p, target: y).loss })
             expectGradient(analytic, numerical, "MSE n \(n): ∂L/∂p")
         }
     }

@@ -40,18 +40,18 @@ import Testing
 
     /// Large products split across threads give the bits of one thread.
     @Test func threadsDoNotChangeTheBits() {
-        let (m, n, k) = (203, 130, 171)
+        let (m, n, k) = (403, 230, 191)           // m·n·k over three times the threading threshold
         var rng = SeededRandom(seed: 4)
         let a = values(m * k, &rng), b = values(k * n, &rng), bt = values(n * k, &rng), c = values(m * n, &rng)
         func all(_ threads: Int) -> [[Float]] {
-            let saved = MatrixProduct.maxThreads
-            MatrixProduct.maxThreads = threads
-            defer { MatrixProduct.maxThreads = saved }
-            var nn = c, tn = c, nt = c
-            FloatProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
-            FloatProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
-            FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
-            return [nn, tn, nt]
+            MatrixProduct.$threads.withValue(threads) {
+                #expect(MatrixProduct.parts(rows: m, work: m * n * k) == threads, "the product really runs on \(threads) threads")
+                var nn = c, tn = c, nt = c
+                FloatProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
+                FloatProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+                FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+                return [nn, tn, nt]
+            }
         }
         #expect(all(2) == all(1))
         #expect(all(3) == all(1))

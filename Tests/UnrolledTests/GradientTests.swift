@@ -25,9 +25,8 @@ import Testing
         let loss = { cell.loss(cell.forward(letters, h0: h0), target: target) }
         expectAllPass(GradientCheck.run(cell.parameters, loss: loss), "tutorial cell")
         var h = h0
-        let r = GradientCheck.check(name: "h0", analytic: dh0, get: { h[$0] }, set: { h[$0] = $1 }) {
-            cell.loss(cell.forward(letters, h0: h), target: target)
-        }
+        let r = GradientCheck.check(
+            name: "h0", analytic: dh0, get: { h[$0] }, set: { h[$0] = $1 }, loss: { cell.loss(cell.forward(letters, h0: h), target: target) })
         #expect(r.relativeError <= Self.tolerance)
         // ∂L/∂x of the one-hot input is compared with PyTorch's in ReferenceTests.
         #expect(dx.count == letters.count && dx.allSatisfy { $0.count == 6 })
@@ -66,23 +65,11 @@ import Testing
         checkLayer(layer, steps: 5, batch: 2, rng: &rng, "GRU")
     }
 
-    @Test(arguments: [RecurrentClassifier.Cell.elman, .gru], [false, true])
-    func recurrentClassifierWithClassWeights(cell: RecurrentClassifier.Cell, bidirectional: Bool) {
-        var rng = SeededRandom(seed: 31)
-        let model = RecurrentClassifier(symbols: 7, hiddenSize: 6, classes: 4, cell: cell, bidirectional: bidirectional, rng: &rng)
-        let batch = [[1, 2, 3, 4], [6, 5, 0, 0], [3, 3, 2, 1]], targets = [0, 3, 1], weights = [0.5, 2.0, 1.25]
-        model.zeroGrad()
-        model.lossAndGradient(batch, targets: targets, weights: weights)
-        expectAllPass(GradientCheck.run(model.parameters) {
-            model.lossAndGradient(batch, targets: targets, weights: weights, backward: false).loss
-        }, "classifier")
-    }
-
-    @Test(arguments: [RecurrentClassifier.Cell.elman, .gru])
-    func symbolInputsEqualOneHotProductsBitForBit(cell: RecurrentClassifier.Cell) {
+    @Test(arguments: [false, true])
+    func symbolInputsEqualOneHotProductsBitForBit(gru: Bool) {
         var rng = SeededRandom(seed: 61)
         let I = 9, H = 6, T = 4, B = 3
-        let layer: any SequenceLayer = cell == .gru
+        let layer: any SequenceLayer = gru
             ? GRULayer("l", inputSize: I, hiddenSize: H, rng: &rng) : ElmanLayer("l", inputSize: I, hiddenSize: H, rng: &rng)
         let symbols = (0..<(T * B)).map { _ in rng.int(below: I) }
         var oneHot = [Double](repeating: 0, count: T * B * I)
@@ -97,22 +84,6 @@ import Testing
         let (a, ga) = run(.dense(oneHot)), (b, gb) = run(.symbols(symbols))
         #expect(a == b)
         #expect(ga == gb)
-    }
-
-    @Test func dropoutOnTheHeadInput() {
-        // The same mask for the analytic gradient and every finite difference: restore the
-        // mask generator before each evaluation.
-        var rng = SeededRandom(seed: 33)
-        let model = RecurrentClassifier(symbols: 5, hiddenSize: 6, classes: 3, cell: .gru, bidirectional: true, rng: &rng)
-        model.dropout = 0.4
-        let saved = model.maskRandom
-        let batch = [[1, 2, 3], [4, 0, 1]], targets = [2, 0]
-        model.zeroGrad()
-        model.lossAndGradient(batch, targets: targets)
-        expectAllPass(GradientCheck.run(model.parameters) {
-            model.maskRandom = saved
-            return model.lossAndGradient(batch, targets: targets, backward: false).loss
-        }, "dropout")
     }
 
     @Test func linearAndCrossEntropy() {

@@ -36,36 +36,35 @@ import Testing
         let (n, k) = (2 * MatrixProduct.nBlock + 37, 2 * MatrixProduct.kBlock + 45)
         var rng = SeededRandom(seed: 98)
         let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), bt = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
-        let saved = MatrixProduct.maxThreads
-        MatrixProduct.maxThreads = 1
-        defer { MatrixProduct.maxThreads = saved }
-        var nn = c, tn = c, nt = c, whole = c
-        MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
-        #expect(nn == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
-        MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
-        #expect(tn == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
-        MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
-        a.withUnsafeBufferPointer { ap in bt.withUnsafeBufferPointer { bp in whole.withUnsafeMutableBufferPointer { cp in
-            MatrixProduct.dotProducts(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, c: cp.baseAddress!, ldc: n)
-        } } }
-        #expect(nt == whole)
+        MatrixProduct.$threads.withValue(1) {
+            var nn = c, tn = c, nt = c, whole = c
+            MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
+            #expect(nn == naive(m, n, k, { a[$0 * k + $1] }, { b[$0 * n + $1] }, c))
+            MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+            #expect(tn == naive(m, n, k, { a[$1 * m + $0] }, { b[$0 * n + $1] }, c))
+            MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+            a.withUnsafeBufferPointer { ap in bt.withUnsafeBufferPointer { bp in whole.withUnsafeMutableBufferPointer { cp in
+                MatrixProduct.dotProducts(m: m, n: n, k: k, a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: k, c: cp.baseAddress!, ldc: n)
+            } } }
+            #expect(nt == whole)
+        }
     }
 
     /// Large products run on several threads; every form gives the same bits as on one.
     @Test func threadedProductsEqualSingleThreadedBitForBit() {
-        let (m, n, k) = (203, 130, 171)           // m·n·k above the threading threshold, odd sizes
+        let (m, n, k) = (403, 230, 191)           // m·n·k over four times the threading threshold, odd sizes
         #expect(m * n * k >= MatrixProduct.threadedWork)
         var rng = SeededRandom(seed: 99)
         let a = randomValues(m * k, &rng), b = randomValues(k * n, &rng), bt = randomValues(n * k, &rng), c = randomValues(m * n, &rng)
         func all(threads: Int) -> [[Double]] {
-            let saved = MatrixProduct.maxThreads
-            MatrixProduct.maxThreads = threads
-            defer { MatrixProduct.maxThreads = saved }
-            var nn = c, tn = c, nt = c
-            MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
-            MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
-            MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
-            return [nn, tn, nt]
+            MatrixProduct.$threads.withValue(threads) {
+                #expect(MatrixProduct.parts(rows: m, work: m * n * k) == threads, "the product really runs on \(threads) threads")
+                var nn = c, tn = c, nt = c
+                MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
+                MatrixProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
+                MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
+                return [nn, tn, nt]
+            }
         }
         let one = all(threads: 1)
         for threads in [2, 3, 4] { #expect(all(threads: threads) == one, "\(threads) threads") }

@@ -1,22 +1,22 @@
 /// A confusion matrix and the accuracies read from it.
-public struct ConfusionMatrix {
+struct ConfusionMatrix {
     /// `counts[truth][prediction]`.
-    public private(set) var counts: [[Int]]
+    private(set) var counts: [[Int]]
 
-    public init(classes: Int) { counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes) }
+    init(classes: Int) { counts = [[Int]](repeating: [Int](repeating: 0, count: classes), count: classes) }
 
-    public mutating func add(truth: Int, prediction: Int) { counts[truth][prediction] += 1 }
+    mutating func add(truth: Int, prediction: Int) { counts[truth][prediction] += 1 }
 
-    public var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
+    var total: Int { counts.reduce(0) { $0 + $1.reduce(0, +) } }
 
     /// Fraction of all examples predicted correctly.
-    public var accuracy: Double {
+    var accuracy: Double {
         let correct = counts.indices.reduce(0) { $0 + counts[$1][$1] }
         return Double(correct) / Double(max(total, 1))
     }
 
     /// Recall of each class: correct / examples of that class (0 for a class with none).
-    public var recalls: [Double] {
+    var recalls: [Double] {
         counts.indices.map { c in
             let n = counts[c].reduce(0, +)
             return n == 0 ? 0 : Double(counts[c][c]) / Double(n)
@@ -25,13 +25,13 @@ public struct ConfusionMatrix {
 
     /// Mean recall over the classes that have examples: every class counts the same,
     /// however rare.
-    public var balancedAccuracy: Double {
+    var balancedAccuracy: Double {
         let present = counts.indices.filter { counts[$0].reduce(0, +) > 0 }
         return present.reduce(0.0) { $0 + recalls[$1] } / Double(max(present.count, 1))
     }
 
     /// Each row divided by its sum (rows of zeros stay zero).
-    public var rowNormalized: [[Double]] {
+    var rowNormalized: [[Double]] {
         counts.map { row in
             let n = row.reduce(0, +)
             return row.map { n == 0 ? 0 : Double($0) / Double(n) }
@@ -40,10 +40,10 @@ public struct ConfusionMatrix {
 }
 
 /// The index of the largest value (the first one on ties).
-public func argmax(_ v: ArraySlice<Double>) -> Int {
+func argmax(_ v: ArraySlice<Double>) -> Int {
     var best = v.startIndex
     for i in v.indices where v[i] > v[best] { best = i }
     return best - v.startIndex
 }
 
-public func argmax(_ v: [Double]) -> Int { argmax(v[...]) }
+func argmax(_ v: [Double]) -> Int { argmax(v[...]) }
