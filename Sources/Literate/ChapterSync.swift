@@ -27,6 +27,7 @@ public struct ChapterSync {
 
     /// The chapter with every generated block refreshed.
     public mutating func render(_ text: String, chapter: String) throws -> String {
+        try Self.checkMarkersKeepSentences(text, chapter: chapter)
         let withValues = try renderValues(text, chapter: chapter)
         var out: [String] = []
         let lines = withValues.components(separatedBy: "\n")
@@ -39,11 +40,60 @@ public struct ChapterSync {
             guard let close = lines[(i + 1)...].firstIndex(where: { $0.trimmingCharacters(in: .whitespaces) == end }) else {
                 throw LiterateError("\(chapter):\(i + 1): \(kind) marker without \(end)")
             }
-            out += try block(kind: kind, argument: argument, chapter: chapter, line: i + 1)
+            // a block inside a list item keeps the item's indentation, so that it does not end the list
+            let indent = String(line.prefix { $0 == " " })
+            out += try block(kind: kind, argument: argument, chapter: chapter, line: i + 1).map { $0.isEmpty ? $0 : indent + $0 }
             out.append(lines[close])
             i = close + 1
         }
         return out.joined(separator: "\n")
+    }
+
+    /// A value must sit inside its sentence as GitHub renders it. A line that begins with `<!--`
+    /// starts an HTML block, which ends the paragraph there and shows the rest of the line as raw
+    /// HTML; and inside a code span a marker is shown as it is written. Either is an error that
+    /// names the line.
+    static func checkMarkersKeepSentences(_ text: String, chapter: String) throws {
+        var fenced = false
+        var paragraph: [String] = [], start = 0    // a code span may run over the lines of a paragraph
+        func checkCodeSpans() throws {
+            defer { paragraph = [] }
+            for span in codeSpans(paragraph.joined(separator: " ")) where span.contains("<!-- value") || span.contains("<!-- /value") {
+                throw LiterateError("\(chapter):\(start + 1): a value marker inside a code span is shown as written; put the value outside the backticks (or in <code>…</code>)")
+            }
+        }
+        for (n, line) in text.components(separatedBy: "\n").enumerated() {
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.hasPrefix("```") { try checkCodeSpans(); fenced.toggle(); continue }
+            guard !fenced else { continue }
+            if t.isEmpty { try checkCodeSpans(); continue }
+            if paragraph.isEmpty { start = n }
+            paragraph.append(line)
+            if t.hasPrefix("<!-- value") || t.hasPrefix("<!-- /value") {
+                throw LiterateError("\(chapter):\(n + 1): the line begins with a value marker, which ends the paragraph on GitHub (a line that begins with `<!--` is an HTML block); move the word before it onto this line")
+            }
+        }
+        try checkCodeSpans()
+    }
+
+    /// The contents of the inline code spans of a line: text between two runs of the same number
+    /// of backticks.
+    static func codeSpans(_ line: String) -> [Substring] {
+        var spans: [Substring] = [], i = line.startIndex
+        while let open = line[i...].firstIndex(of: "`") {
+            let run = line[open...].prefix { $0 == "`" }
+            var search = run.endIndex, found: Range<String.Index>? = nil
+            while let r = line[search...].range(of: String(run)) {
+                let after = line[r.upperBound...].first
+                let before = r.lowerBound > line.startIndex ? line[line.index(before: r.lowerBound)] : " "
+                if after != "`" && before != "`" { found = r; break }
+                search = line[r.upperBound...].firstIndex { $0 != "`" } ?? line.endIndex
+            }
+            guard let close = found else { break }
+            spans.append(line[run.endIndex..<close.lowerBound])
+            i = close.upperBound
+        }
+        return spans
     }
 
     static func blockMarker(_ line: String) -> (String, String)? {

@@ -24,11 +24,8 @@ public final class ElmanLayer: SequenceLayer {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.activation = activation
-        let k = 1 / Double(hiddenSize).squareRoot()
-        weightIH = Parameter("\(name).weight_ih\(suffix)", shape: [hiddenSize, inputSize], uniform: k, rng: &rng)
-        weightHH = Parameter("\(name).weight_hh\(suffix)", shape: [hiddenSize, hiddenSize], uniform: k, rng: &rng)
-        biasIH = bias ? Parameter("\(name).bias_ih\(suffix)", shape: [hiddenSize], uniform: k, rng: &rng) : nil
-        biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [hiddenSize], uniform: k, rng: &rng) : nil
+        let p = RecurrentParameters(name, gates: 1, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
+        (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biasIH, p.biasHH)
     }
 
     // snippet.elman-step

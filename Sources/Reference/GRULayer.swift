@@ -25,11 +25,8 @@ public final class GRULayer: SequenceLayer {
     public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, suffix: String = "", rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
-        let k = 1 / Double(hiddenSize).squareRoot(), G = 3 * hiddenSize
-        weightIH = Parameter("\(name).weight_ih\(suffix)", shape: [G, inputSize], uniform: k, rng: &rng)
-        weightHH = Parameter("\(name).weight_hh\(suffix)", shape: [G, hiddenSize], uniform: k, rng: &rng)
-        biasIH = bias ? Parameter("\(name).bias_ih\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
-        biasHH = bias ? Parameter("\(name).bias_hh\(suffix)", shape: [G], uniform: k, rng: &rng) : nil
+        let p = RecurrentParameters(name, gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
+        (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biasIH, p.biasHH)
     }
 
     /// What a step's backward pass needs from its forward pass: the gates `r`, `z`, the candidate

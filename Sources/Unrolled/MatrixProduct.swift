@@ -199,9 +199,12 @@ public enum MatrixProduct {
     /// own count this way, instead of changing the shared `maxThreads` under one another.
     @TaskLocal public static var threads: Int?
 
-    /// How many threads a product of `m` rows and `work` multiply-adds is split across.
+    /// How many threads a product of `m` rows and `work` multiply-adds is split across. (A small
+    /// product, most of them, returns before it looks up the task-local value.)
     public static func parts(rows m: Int, work: Int) -> Int {
-        max(1, min(threads ?? maxThreads, m / 8, work / threadedWork))
+        let most = min(m / 8, work / threadedWork)
+        guard most > 1 else { return 1 }
+        return max(1, min(threads ?? maxThreads, most))
     }
 
     /// Runs `body(rows)` over `0..<m` in contiguous row blocks, on several threads when the

@@ -49,6 +49,28 @@ import Testing
         }
     }
 
+    @Test func valuesMustNotBreakSentencesOrSitInCodeSpans() throws {
+        var s = try sync()
+        let fine = "Accuracy is <!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value --> on test.\n"
+        #expect(try s.render(fine, chapter: "ch.md").contains(">82.3%<"))
+        let startsALine = "Accuracy is\n<!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value --> on test.\n"
+        #expect(throws: LiterateError.self) { try s.render(startsALine, chapter: "ch.md") }
+        let indented = "- item\n  <!-- /value --> text\n"
+        #expect(throws: LiterateError.self) { try s.render(indented, chapter: "ch.md") }
+        let inCode = "It prints `<!-- value: c/summary.csv#count int -->x<!-- /value -->` here.\n"
+        #expect(throws: LiterateError.self) { try s.render(inCode, chapter: "ch.md") }
+        let inFence = "```text\n<!-- value: c/summary.csv#count int -->x<!-- /value -->\n```\n"
+        #expect(try s.render(inFence, chapter: "ch.md").contains("20,074"))
+        #expect(ChapterSync.codeSpans("a `b` c ``d ` e`` f") == ["b", "d ` e"])
+    }
+
+    @Test func blocksInsideAListItemKeepItsIndentation() throws {
+        var s = try sync()
+        let text = "1. First:\n\n   <!-- output: c/out.txt -->\n   <!-- /output -->\n2. Second.\n"
+        let out = try s.render(text, chapter: "ch.md")
+        #expect(out.contains("   <!-- output: c/out.txt -->\n   ```text\n   line 1\n   line 2\n   ```\n   <!-- /output -->"))
+    }
+
     @Test func badRegionsAreErrors() {
         var r = SourceRegions()
         #expect(throws: LiterateError.self) { try r.add(path: "B.swift", text: "// snippet.x\nlet a = 1\n") }

@@ -9,11 +9,8 @@ import Unrolled
 //
 // with fixed random `R [T, B, H]`, `R_h, R_c [B, H]` has exactly the gradients a layer's backward
 // pass takes from above: `dOutputs = R`, `dLast = R_h`, `dLastCell = R_c`. Every entry `v` of every
-// parameter, of `h0`, `c0` and of `x` is moved by ±ε, and the central difference
+// parameter, of `h0`, `c0` and of `x` is moved by ±ε (ε = 10⁻⁶), and the central difference
 // `(L(v + ε) - L(v - ε)) / 2ε` compared with what the backward pass returned for it.
-
-/// The step of the central differences.
-private let epsilon = 1e-6
 
 /// The largest relative error allowed (see `gradientError`).
 private let finiteDifferenceTolerance = 1e-6
@@ -65,20 +62,6 @@ private final class GradientProblem {
     func gradient(_ layer: any SequenceLayer) -> SequenceGradient {
         layer.zeroGrad()
         return layer.backward(trace(layer), dOutputs: R, dLast: Rh, dLastCell: layer.hasCellState ? Rc : nil, inputGradient: true)
-    }
-}
-
-/// `(L(v + ε) - L(v - ε)) / 2ε` for every entry `v` of a buffer read by `get` and written by
-/// `set`, each restored to its exact value afterwards.
-private func centralDifferences(count n: Int, get: (Int) -> Double, set: (Int, Double) -> Void, loss: () -> Double) -> [Double] {
-    (0..<n).map { k in
-        let v = get(k)
-        set(k, v + epsilon)
-        let up = loss()
-        set(k, v - epsilon)
-        let down = loss()
-        set(k, v)
-        return (up - down) / (2 * epsilon)
     }
 }
 

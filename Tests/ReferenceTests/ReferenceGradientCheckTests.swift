@@ -7,26 +7,7 @@ import Unrolled
 // the central difference `(L(θ_i + ε) - L(θ_i - ε)) / 2ε` with `ε = 10⁻⁶` in `Double`, against
 // the analytic gradient, per tensor `‖a - n‖ / (‖a‖ + ‖n‖)` below 10⁻⁶.
 
-private let step = 1e-6
 private let tolerance = 1e-6
-
-/// The central differences of `loss` with respect to the `n` entries that `get`/`set` reach.
-private func numericalGradient(count n: Int, get: (Int) -> Double, set: (Int, Double) -> Void, loss: () -> Double) -> [Double] {
-    (0..<n).map { i in
-        let saved = get(i)
-        set(i, saved + step)
-        let plus = loss()
-        set(i, saved - step)
-        let minus = loss()
-        set(i, saved)
-        return (plus - minus) / (2 * step)
-    }
-}
-
-/// The same for every entry of a parameter's value.
-private func numericalGradient(_ p: Parameter, loss: () -> Double) -> [Double] {
-    numericalGradient(count: p.count, get: { p.value[$0] }, set: { p.value[$0] = $1 }, loss: loss)
-}
 
 /// Expects `‖a - n‖ / (‖a‖ + ‖n‖) < tolerance` (0 when both are zero).
 private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what: String,
@@ -51,8 +32,8 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             let R = randomValues(B * O, &rng)
             func loss() -> Double { zip(layer.forward(x, batch: B), R).map { $0 * $1 }.reduce(0, +) }
             let dx = layer.backward(R, input: x, batch: B)
-            for p in layer.parameters { expectGradient(p.grad, numericalGradient(p, loss: loss), "\(what): ∂L/∂\(p.name)") }
-            expectGradient(dx, numericalGradient(count: x.count, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss), "\(what): ∂L/∂x")
+            for p in layer.parameters { expectGradient(p.grad, centralDifferences(p, loss: loss), "\(what): ∂L/∂\(p.name)") }
+            expectGradient(dx, centralDifferences(count: x.count, get: { x[$0] }, set: { x[$0] = $1 }, loss: loss), "\(what): ∂L/∂x")
         }
     }
 
@@ -67,8 +48,8 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             let target = rng.int(below: C)
             func loss() -> Double { cell.loss(cell.forward(letters, h0: h0), target: target) }
             let dh0 = cell.backward(cell.forward(letters, h0: h0), target: target).dh0
-            for p in cell.parameters { expectGradient(p.grad, numericalGradient(p, loss: loss), "\(what): ∂L/∂\(p.name)") }
-            expectGradient(dh0, numericalGradient(count: H, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss), "\(what): ∂L/∂h0")
+            for p in cell.parameters { expectGradient(p.grad, centralDifferences(p, loss: loss), "\(what): ∂L/∂\(p.name)") }
+            expectGradient(dh0, centralDifferences(count: H, get: { h0[$0] }, set: { h0[$0] = $1 }, loss: loss), "\(what): ∂L/∂h0")
         }
     }
 
@@ -85,7 +66,7 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             func nll() -> Double {
                 Losses.loss(logProbabilities: Losses.logSoftmax(z, classes: C), targets: targets, classes: C, weights: weights).loss
             }
-            let numerical = numericalGradient(count: z.count, get: { z[$0] }, set: { z[$0] = $1 }, loss: nll)
+            let numerical = centralDifferences(count: z.count, get: { z[$0] }, set: { z[$0] = $1 }, loss: nll)
             let analytic = Losses.loss(logProbabilities: Losses.logSoftmax(z, classes: C), targets: targets, classes: C, weights: weights)
             expectGradient(analytic.dLogits, numerical, "\(what): ∂L/∂z")
             if !weighted {
@@ -97,7 +78,7 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             func projected() -> Double { zip(Losses.logSoftmax(z, classes: C), R).map { $0 * $1 }.reduce(0, +) }
             let logp = Losses.logSoftmax(Matrix(rows: N, columns: C, values: z))
             let dz = Losses.logSoftmaxBackward(Matrix(rows: N, columns: C, values: R), logProbabilities: logp)
-            expectGradient(dz.values, numericalGradient(count: z.count, get: { z[$0] }, set: { z[$0] = $1 }, loss: projected),
+            expectGradient(dz.values, centralDifferences(count: z.count, get: { z[$0] }, set: { z[$0] = $1 }, loss: projected),
                            "\(what): log-softmax backward")
         }
     }
@@ -108,7 +89,7 @@ private func expectGradient(_ analytic: [Double], _ numerical: [Double], _ what:
             var p = randomValues(n, &rng)
             let y = randomValues(n, &rng)
             let analytic = Losses.loss(prediction: p, target: y).dPrediction
-            let numerical = numericalGradient(count: n, get: { p[$0] }, set: { p[$0] = $1 }, loss: { Losses.loss(prediction: p, target: y).loss })
+            let numerical = centralDifferences(count: n, get: { p[$0] }, set: { p[$0] = $1 }, loss: { Losses.loss(prediction: p, target: y).loss })
             expectGradient(analytic, numerical, "MSE n \(n): ∂L/∂p")
         }
     }

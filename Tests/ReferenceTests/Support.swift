@@ -37,3 +37,24 @@ func copyParameters(from source: [Parameter], to target: [Parameter]) {
     precondition(source.map(\.name) == target.map(\.name), "the two models' parameters differ: \(source.map(\.name)) vs \(target.map(\.name))")
     for (s, t) in zip(source, target) { t.value = s.value }
 }
+
+/// `(L(v + ε) - L(v - ε)) / 2ε` with `ε = step` for every entry `v` of a buffer that `get` reads
+/// and `set` writes, each restored to its exact value afterwards: the finite differences the
+/// reference implementation's gradients are checked against.
+func centralDifferences(count n: Int, step: Double = 1e-6, get: (Int) -> Double, set: (Int, Double) -> Void,
+                        loss: () -> Double) -> [Double] {
+    (0..<n).map { i in
+        let saved = get(i)
+        set(i, saved + step)
+        let plus = loss()
+        set(i, saved - step)
+        let minus = loss()
+        set(i, saved)
+        return (plus - minus) / (2 * step)
+    }
+}
+
+/// The same for every entry of a parameter's value.
+func centralDifferences(_ p: Parameter, loss: () -> Double) -> [Double] {
+    centralDifferences(count: p.count, get: { p.value[$0] }, set: { p.value[$0] = $1 }, loss: loss)
+}
