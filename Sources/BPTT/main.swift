@@ -12,19 +12,12 @@ let command = ChapterCommand(
     flags: [("--bench", "time one forward and backward pass of each layer (H 128, T 35, B 32) and write nothing")],
     readsData: false)
 
-command.main { options in
-    let log = Log(quiet: options.quiet)
-    let seed = try options.seed()
-    if options.has("--bench") {
-        LayerBenchmark.run()
-        KernelBenchmark.run()
-        return
-    }
-    let fixtures = try fixturesDirectory(options)
-    let outputs = try BPTTChapter(seed: seed, quick: options.quick, fixtures: fixtures, log: log).run()
-    try outputs.write(to: options.outputDirectory)
-    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
-}
+command.main(bench: { _ in
+    LayerBenchmark.run()
+    KernelBenchmark.run()
+}, run: { options, log in
+    try BPTTChapter(seed: try options.seed(), quick: options.quick, fixtures: try fixturesDirectory(options), log: log).run()
+})
 
 /// `--fixtures` as given, or else the committed cases of this package: searched from the
 /// executable (`.build/release/bptt` lies inside the package), then upward from the current

@@ -11,19 +11,14 @@ let command = ChapterCommand(
     ],
     flags: [("--bench", "time the tutorial's 60,000 iterations and write nothing")])
 
-command.main { options in
-    let log = Log(quiet: options.quiet)
+command.main(bench: { options in
+    try benchmark(config: try ClassifierConfig(options), data: try NamesData(dataDirectory: options.dataDirectory))
+}, run: { options, log in
     let config = try ClassifierConfig(options)
     let data = try NamesData(dataDirectory: options.dataDirectory)
-    if options.has("--bench") {
-        try benchmark(config: config, data: data)
-        return
-    }
     log("Read \(data.languages.count) languages, \(data.lines.reduce(0) { $0 + $1.count }) names.")
-    let outputs = try ClassifierChapter(config: config, data: data, log: log).run()
-    try outputs.write(to: options.outputDirectory)
-    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
-}
+    return try ClassifierChapter(config: config, data: data, log: log).run()
+})
 
 /// `make bench`: the tutorial's recipe alone, timed (`Tools/compare_pytorch.py` runs PyTorch's
 /// beside it). Timings are printed, never written to an output.
@@ -39,5 +34,4 @@ func benchmark(config: ClassifierConfig, data: NamesData) throws {
                          rng: &rng, label: "bench", log: Log(quiet: true))
     }
     Bench.row("classifier-tutorial-cell", steps: config.iterations, seconds: seconds)
-    Bench.note("classifier-tutorial-cell: PyTorch on one core takes 1.24 ms per step (timings.md)")
 }

@@ -12,8 +12,8 @@ let command = ChapterCommand(
     ],
     flags: [("--bench", "time the notebook's LSTM (1,000 full-batch epochs) and write nothing")])
 
-command.main { options in
-    let log = Log(quiet: options.quiet)
+/// The chapter's settings, as the command line asks for them.
+func configuration(_ options: ChapterCommand.Parsed) throws -> TimeSeriesConfig {
     var config = TimeSeriesConfig()
     config.learningRate = try options.double("--learning-rate")
     config.epochs = try options.int("--epochs")
@@ -23,15 +23,15 @@ command.main { options in
     guard config.epochs > 0 else { throw ChapterCommand.UsageError("--epochs must be positive") }
     guard config.seeds >= 2 else { throw ChapterCommand.UsageError("--seeds must be at least 2 (the spread needs two runs)") }
     if options.quick { config.makeQuick() }
-    let data = try AirlineData(dataDirectory: options.dataDirectory)
-    if options.has("--bench") {
-        try benchmark(data, config)
-        return
-    }
-    let outputs = try TimeSeriesChapter(config: config, data: data, log: log).run()
-    try outputs.write(to: options.outputDirectory)
-    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+    return config
 }
+
+command.main(bench: { options in
+    try benchmark(try AirlineData(dataDirectory: options.dataDirectory), try configuration(options))
+}, run: { options, log in
+    let config = try configuration(options)
+    return try TimeSeriesChapter(config: config, data: try AirlineData(dataDirectory: options.dataDirectory), log: log).run()
+})
 
 /// `make bench`: the notebook's LSTM, 1,000 full-batch epochs on its 93 windows, timed
 /// (`Tools/compare_pytorch.py` runs PyTorch's beside it).
@@ -44,5 +44,4 @@ func benchmark(_ data: AirlineData, _ config: TimeSeriesConfig) throws {
         _ = try model.train(months.map(rep.input), months.map(rep.target), epochs: 1000, learningRate: 0.01)
     }
     Bench.row("airline-lstm", steps: 1000, seconds: seconds)
-    Bench.note("airline-lstm: PyTorch on one core takes 1.72 ms per epoch (timings.md)")
 }

@@ -190,7 +190,22 @@ public struct ChapterCommand {
 
     /// Runs `body`, turning errors into a message on standard error and a non-zero exit status
     /// (2 for usage errors, 1 for everything else).
-    public func main(_ body: (Parsed) throws -> Void) -> Never {
+    /// The life of every chapter's program: parse the command line, then either time the
+    /// chapter's training step (`--bench`, which writes nothing) or run the chapter and write its
+    /// outputs whole. Errors become a message and an exit status.
+    public func main(bench: (Parsed) throws -> Void, run: (Parsed, Log) throws -> OutputSet) -> Never {
+        main { options in
+            if options.has("--bench") { return try bench(options) }
+            let log = Log(quiet: options.quiet)
+            let outputs = try run(options, log)
+            try outputs.write(to: options.outputDirectory)
+            log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+        }
+    }
+
+    /// Parses the command line and runs `body`; usage errors exit with status 2, other errors
+    /// with status 1, each with a message.
+    func main(_ body: (Parsed) throws -> Void) -> Never {
         Self.keepFreedMemory()
         do {
             guard let parsed = try parse(Array(CommandLine.arguments.dropFirst())) else { exit(0) }

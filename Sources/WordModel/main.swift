@@ -7,19 +7,14 @@ let command = ChapterCommand(
     options: [.init("--seed", "n", "seed of every random choice", default: "1")],
     flags: [("--bench", "time training steps of the lab's recipe and write nothing")])
 
-command.main { options in
-    let log = Log(quiet: options.quiet)
-    let seed = try options.seed()
-    let text = try TimeMachineText(dataDirectory: options.dataDirectory)
-    let corpus = Corpus(raw: text.raw)
-    if options.has("--bench") {
-        benchmark(corpus)
-        return
-    }
-    let outputs = try WordModelChapter(seed: seed, quick: options.quick, corpus: corpus, log: log).run()
-    try outputs.write(to: options.outputDirectory)
-    log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
+/// The chapter's corpus: the words of *The Time Machine*.
+func corpus(_ options: ChapterCommand.Parsed) throws -> Corpus {
+    Corpus(raw: try TimeMachineText(dataDirectory: options.dataDirectory).raw)
 }
+
+command.main(bench: { options in benchmark(try corpus(options)) }, run: { options, log in
+    try WordModelChapter(seed: try options.seed(), quick: options.quick, corpus: try corpus(options), log: log).run()
+})
 
 /// `make bench`: training steps of the lab's recipe (16 × 20 words, Embedding 64, RNN 64, full
 /// vocabulary), median of five runs of 20 steps.
@@ -42,5 +37,4 @@ func benchmark(_ corpus: Corpus) {
         }
     }
     Bench.row("word-model", steps: n, seconds: seconds)
-    Bench.note("word-model: PyTorch on one core takes 45.6 ms per step (timings.md)")
 }
