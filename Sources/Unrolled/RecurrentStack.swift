@@ -30,17 +30,18 @@ extension RecurrentNetwork.Trace: RecurrentStackTrace {}
 extension RecurrentStack {
     public var hasCellState: Bool { configuration.cell == .lstm }
 
-    /// Where `output[t = T-1, b]` starts, in the output's layout.
-    private func lastStepOffset(_ b: Int, _ trace: Trace) -> Int {
-        let T = trace.steps, DH = configuration.directions * configuration.hiddenSize
-        return configuration.batchFirst ? (b * T + T - 1) * DH : ((T - 1) * trace.batch + b) * DH
+    /// Where `output[t = T-1, b]` starts for each `b`, in the output's layout.
+    private func lastStepOffsets(steps T: Int, batch B: Int) -> [Int] {
+        let DH = configuration.directions * configuration.hiddenSize, batchFirst = configuration.batchFirst
+        return (0..<B).map { b in batchFirst ? (b * T + T - 1) * DH : ((T - 1) * B + b) * DH }
     }
 
     /// The output at the last step, `[B, D·H]`: what a head on the last step reads.
     public func lastStep(of trace: Trace) -> [Double] {
-        let DH = configuration.directions * configuration.hiddenSize
+        let DH = configuration.directions * configuration.hiddenSize, output = trace.output
+        let offsets = lastStepOffsets(steps: trace.steps, batch: trace.batch)
         var last = [Double](repeating: 0, count: trace.batch * DH)
-        for b in 0..<trace.batch { for j in 0..<DH { last[b * DH + j] = trace.output[lastStepOffset(b, trace) + j] } }
+        for (b, o) in offsets.enumerated() { for j in 0..<DH { last[b * DH + j] = output[o + j] } }
         return last
     }
 
@@ -49,7 +50,9 @@ extension RecurrentStack {
     public func outputGradient(lastStep dLast: [Double], of trace: Trace) -> [Double] {
         let DH = configuration.directions * configuration.hiddenSize
         var dOutput = [Double](repeating: 0, count: trace.output.count)
-        for b in 0..<trace.batch { for j in 0..<DH { dOutput[lastStepOffset(b, trace) + j] = dLast[b * DH + j] } }
+        for (b, o) in lastStepOffsets(steps: trace.steps, batch: trace.batch).enumerated() {
+            for j in 0..<DH { dOutput[o + j] = dLast[b * DH + j] }
+        }
         return dOutput
     }
 }
@@ -59,8 +62,10 @@ extension RecurrentStack {
     /// (`[B, T, I]` batch-first; symbols without the last axis), `h0, c0 [L·D, B, H]`.
     public func checkShapes(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) {
         let c = configuration, states = c.layers * c.directions * B * c.hiddenSize
-        let layout = c.batchFirst ? "[B, T" : "[T, B", sizes = c.batchFirst ? "[\(B), \(T)" : "[\(T), \(B)"
-        let name = "a stack of \(c.layers) \(c.cell.rawValue) layer(s), \(c.directions) direction(s), I = \(c.inputSize), H = \(c.hiddenSize)"
+        // the words of the messages, built only when one is needed
+        var layout: String { c.batchFirst ? "[B, T" : "[T, B" }
+        var sizes: String { c.batchFirst ? "[\(B), \(T)" : "[\(T), \(B)" }
+        var name: String { "a stack of \(c.layers) \(c.cell.rawValue) layer(s), \(c.directions) direction(s), I = \(c.inputSize), H = \(c.hiddenSize)" }
         switch x {
         case .dense(let v):
             precondition(v.count == T * B * c.inputSize, "\(name): x has \(v.count) values, expected \(layout), I] = \(sizes), \(c.inputSize)]")

@@ -121,7 +121,7 @@ public enum VectorMath {
 
     /// `p[i] ← tanh(p[i])` for `i < count`, through `apply`.
     @inline(never)
-    public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { apply(tanh, to: p, count: count) }
+    public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { apply({ tanh($0) }, to: p, count: count) }
 
     /// `σ(x) = 1 / (1 + e^(−x))` lane by lane, through `exp` above (so `σ(x)` is a few ulp from
     /// the correctly rounded value, `1` above 708 and a tiny positive number below −709).
@@ -130,7 +130,7 @@ public enum VectorMath {
 
     /// `p[i] ← σ(p[i])` for `i < count`, through `apply`.
     @inline(never)
-    public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { apply(sigmoid, to: p, count: count) }
+    public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { apply({ sigmoid($0) }, to: p, count: count) }
 
     /// `p[i] ← f(p[i])` for `i < count`: eight at a time, the rest in one more vector (the lanes
     /// are independent, so a lane's bits do not depend on its neighbours).
