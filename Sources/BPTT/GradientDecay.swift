@@ -30,7 +30,8 @@ struct GradientDecay {
     /// `‖∂L/∂s_{T-k}‖` for `k = 0 … T-1`, with `L = r · h_T` for a unit vector `r`. The gradient
     /// at `s_{T-k}` (the state `h`, and `c` for an LSTM) is the `∂L/∂h0` of the same layer run
     /// over the last `k` inputs from that state: BPTT through exactly `k` steps.
-    static func gradientNorms(_ layer: any SequenceLayer, x: [Double], steps T: Int, r: [Double]) -> [Double] {
+    static func gradientNorms(_ layer: any SequenceLayer, x: [Double], steps T: Int, r: [Double])
+        -> [Double] {
         let H = layer.hiddenSize, I = layer.inputSize
         let full = layer.forward(.dense(x), steps: T, batch: 1, h0: nil, c0: nil)
         var norms = [1.0]                                   // k = 0: ∂L/∂h_T = r
@@ -38,8 +39,10 @@ struct GradientDecay {
             let start = T - k
             let h = Array(full.states[(start * H)..<((start + 1) * H)])
             let c = layer.hasCellState ? Array(full.cells[(start * H)..<((start + 1) * H)]) : nil
-            let suffix = layer.forward(.dense(Array(x[(start * I)...])), steps: k, batch: 1, h0: h, c0: c)
-            let g = layer.backward(suffix, dOutputs: nil, dLast: r, dLastCell: nil, inputGradient: false)
+            let suffix = layer.forward(.dense(Array(x[(start * I)...])), steps: k, batch: 1,
+                                       h0: h, c0: c)
+            let g = layer.backward(suffix, dOutputs: nil, dLast: r, dLastCell: nil,
+                                   inputGradient: false)
             norms.append((g.dh0 + g.dc0).reduce(0) { $0 + $1 * $1 }.squareRoot())
         }
         return norms

@@ -49,9 +49,11 @@ struct Truncation {
                 let chunk = Array(x[(range.lowerBound * B)..<(range.upperBound * B)])
                 parameters.zeroGrad()
                 let trace = gru.forward(.symbols(chunk), steps: range.count, batch: B, h0: h)
-                let (_, dOutput, count) = chunkLoss(head, output: trace.outputs, bits: x, range: range, delay: d, batch: B)
+                let (_, dOutput, count) = chunkLoss(head, output: trace.outputs, bits: x, range: range,
+                                                    delay: d, batch: B)
                 if count > 0 {
-                    _ = gru.backward(trace, dOutputs: dOutput, dLast: nil, inputGradient: false)  // ∂L/∂h0 dropped: the cut
+                    // ∂L/∂h0 dropped: the cut
+                    _ = gru.backward(trace, dOutputs: dOutput, dLast: nil, inputGradient: false)
                     adam.step(parameters)
                 }
                 h = trace.last

@@ -17,16 +17,16 @@ struct Wall {
     /// for one unit.
     func lossAndGradient(w: Double, b: Double) -> (loss: Double, dw: Double, db: Double) {
         func sigmoid(_ x: Double) -> Double { 1 / (1 + exp(-x)) }
-        var x = [start]                                      // x_0 ... x_T
+        var x = [start]                      // x_0 ... x_T
         for _ in 0..<steps { x.append(w * sigmoid(x.last!) + b) }
         let loss = (x[steps] - target) * (x[steps] - target)
-        var dx = 2 * (x[steps] - target)                     // ∂L/∂x_T
+        var dx = 2 * (x[steps] - target)     // ∂L/∂x_T
         var dw = 0.0, db = 0.0
         for t in stride(from: steps, through: 1, by: -1) {
             let s = sigmoid(x[t - 1])
-            dw += dx * s                                     // through x_t = w σ(x_{t-1}) + b, for w
-            db += dx                                         // ... for b
-            dx *= w * s * (1 - s)                            // ... for x_{t-1}: one more factor ∂x_t/∂x_{t-1}
+            dw += dx * s                     // through x_t = w σ(x_{t-1}) + b, for w
+            db += dx                         // ... for b
+            dx *= w * s * (1 - s)            // ... for x_{t-1}: one more factor ∂x_t/∂x_{t-1}
         }
         return (loss, dw, db)
     }

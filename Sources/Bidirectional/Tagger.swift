@@ -23,13 +23,15 @@ final class Tagger {
     /// One training step on the rows `t·B + b` listed in `rows`, each with its target: mean
     /// cross-entropy over those rows, backward through the head and both directions, one Adam
     /// step. Returns the loss.
-    func step(_ symbols: [Int], steps T: Int, batch B: Int, rows: [Int], targets: [Int], optimizer: inout Adam) -> Double {
+    func step(_ symbols: [Int], steps T: Int, batch B: Int, rows: [Int], targets: [Int],
+              optimizer: inout Adam) -> Double {
         let C = head.outputSize
         parameters.zeroGrad()
         let trace = net.forward(.symbols(symbols), steps: T, batch: B)
         let logits = head.forward(trace.output, batch: T * B)
         // rows without a target get no gradient
-        let (loss, dLogits) = SoftmaxCrossEntropy.loss(logits: logits, rows: rows, targets: targets, classes: C)
+        let (loss, dLogits) = SoftmaxCrossEntropy.loss(
+            logits: logits, rows: rows, targets: targets, classes: C)
         let dOutput = head.backward(dLogits, input: trace.output, batch: T * B)
         _ = net.backward(trace, dOutput: dOutput)
         optimizer.step(parameters)

@@ -27,9 +27,10 @@ final class LanguageModel {
         parameters.zeroGrad()
         let masks = net.dropoutMasks(probability: dropout, steps: T, batch: B, rng: &rng)
         let trace = net.forward(.symbols(x), steps: T, batch: B, dropoutMasks: masks)
-        let logits = head.forward(trace.output, batch: T * B)                        // [T·B, V]
+        let logits = head.forward(trace.output, batch: T * B)  // [T·B, V]
         let (loss, dLogits) = SoftmaxCrossEntropy.loss(
-            logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: vocabulary), targets: y, classes: vocabulary)
+            logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: vocabulary),
+            targets: y, classes: vocabulary)
         _ = net.backward(trace, dOutput: head.backward(dLogits, input: trace.output, batch: T * B))
         _ = GradientClipping.clipGlobalNorm(parameters, maxNorm: clip)
         optimizer.step(parameters)
@@ -54,18 +55,21 @@ final class LanguageModel {
         var out = prompt
         for _ in 0..<count {
             let H = net.configuration.hiddenSize
-            let z = head.forward(Array(trace.output.suffix(H)), batch: 1)        // logits after the last symbol read
+            // logits after the last symbol read
+            let z = head.forward(Array(trace.output.suffix(H)), batch: 1)
             let next: Int
             if temperature == 0 {
                 next = (0..<vocabulary).max { z[$0] < z[$1] }!
             } else {
-                let p = SoftmaxCrossEntropy.logSoftmax(z.map { $0 / temperature }, classes: vocabulary).map(exp)
+                let p = SoftmaxCrossEntropy.logSoftmax(z.map { $0 / temperature },
+                                                       classes: vocabulary).map(exp)
                 var u = rng.uniform(), pick = vocabulary - 1
                 for (i, q) in p.enumerated() { u -= q; if u < 0 { pick = i; break } }
                 next = pick
             }
             out.append(next)
-            trace = net.forward(.symbols([next]), steps: 1, batch: 1, h0: trace.hN, c0: net.hasCellState ? trace.cN : nil)
+            trace = net.forward(.symbols([next]), steps: 1, batch: 1,
+                                h0: trace.hN, c0: net.hasCellState ? trace.cN : nil)
         }
         return out
     }
@@ -95,7 +99,8 @@ struct Windows {
     /// figure, the mean over batches of `exp(mean batch loss)`. Since `exp` is convex, the mean of
     /// the exponentials is at least the exponential of the mean (Jensen), and the batches also
     /// weigh unequally (the last one is short), so d2l's figure reads higher.
-    func perplexity(of model: LanguageModel, batch: Int) -> (perplexity: Double, d2lFigure: Double) {
+    func perplexity(of model: LanguageModel, batch: Int)
+        -> (perplexity: Double, d2lFigure: Double) {
         var nll = 0.0, count = 0, figure = 0.0, batches = 0
         for start in stride(from: 0, to: starts.count, by: batch) {
             let picks = Array(start..<min(start + batch, starts.count))

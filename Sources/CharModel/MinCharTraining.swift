@@ -36,22 +36,27 @@ func runMinChar(_ s: MinCharSetting, encoded: (alphabet: [Character], ids: [Int]
     var hprev = [Double](repeating: 0, count: s.hidden)
     var smoothLoss = -log(1 / Double(V)) * Double(s.chunk)      // the loss of a uniform guess
     for n in 0..<s.iterations {
-        if p + s.chunk + 1 >= data.count || n == 0 {             // a new pass over the text: reset the memory
+        // a new pass over the text: reset the memory
+        if p + s.chunk + 1 >= data.count || n == 0 {
             hprev = [Double](repeating: 0, count: s.hidden)
             p = 0
         }
         let inputs = Array(data[p..<(p + s.chunk)]), targets = Array(data[(p + 1)...(p + s.chunk)])
         model.parameters.zeroGrad()
         let (loss, hLast) = model.lossAndGradients(inputs: inputs, targets: targets, hprev: hprev)
-        hprev = hLast                                           // the state carries over; its gradient does not
+        // the state carries over; its gradient does not
+        hprev = hLast
         for q in model.parameters { q.clampGradient(to: 5) }   // clip every entry to [-5, 5]
         adagrad.step(model.parameters)                          // θ -= 0.1 · g / √(Σ g² + 1e-8)
         smoothLoss = smoothLoss * 0.999 + loss * 0.001
         p += s.chunk
-        guard loss.isFinite else { throw UnrolledError("min-char-rnn: the loss became \(loss); lower the learning rate") }
+        guard loss.isFinite else {
+            throw UnrolledError("min-char-rnn: the loss became \(loss); lower the learning rate")
+        }
         if (n + 1) % s.recordEvery == 0 { result.smoothLoss.append((n + 1, smoothLoss)) }
         if s.sampleAt.contains(n + 1) {                         // a sample from where training is
-            let ids = model.sample(seed: inputs[0], h: hprev, count: s.sampleLength, temperature: 1, rng: &draw)
+            let ids = model.sample(seed: inputs[0], h: hprev, count: s.sampleLength,
+                                   temperature: 1, rng: &draw)
             result.samples.append(("after \(n + 1) iterations, temperature 1", text(ids)))
         }
         if n % 1_000 == 0 { try cancel.check() }

@@ -22,7 +22,8 @@ struct Toy {
         let width = sentences.map(\.count).max()!
         var input: [Int] = [], target: [Int] = []
         for s in sentences {
-            let padded = Array(s.padding(toLength: width, withPad: " ", startingAt: 0)).map { index[$0]! }
+            let padded = Array(s.padding(toLength: width, withPad: " ", startingAt: 0))
+                .map { index[$0]! }
             input += padded.dropLast()
             target += padded.dropFirst()
         }
@@ -51,7 +52,9 @@ struct Toy {
         var rng = SeededRandom(seed: seed)
         // snippet.toy-model
         // nn.RNN(V, 12, batch_first=True) and nn.Linear(12, V)
-        let rnn = RecurrentNetwork("rnn", .init(cell: .rnnTanh, inputSize: V, hiddenSize: hidden, batchFirst: true), rng: &rng)
+        let rnn = RecurrentNetwork(
+            "rnn", .init(cell: .rnnTanh, inputSize: V, hiddenSize: hidden, batchFirst: true),
+            rng: &rng)
         let fc = Linear("fc", inputSize: hidden, outputSize: V, rng: &rng)
         let parameters = rnn.parameters + fc.parameters
         var adam = Adam(learningRate: learningRate)
@@ -59,14 +62,18 @@ struct Toy {
         var result = Result(inputShape: [B, T, V])
         for epoch in 1...epochs {
             parameters.zeroGrad()
-            let trace = rnn.forward(.dense(x), steps: T, batch: B)          // out: [B, T, H]
-            let logits = fc.forward(trace.output, batch: B * T)              // out.view(-1, H) → [B·T, V]
+            let trace = rnn.forward(.dense(x), steps: T, batch: B)  // out: [B, T, H]
+            let logits = fc.forward(trace.output, batch: B * T)     // out.view(-1, H) → [B·T, V]
             let (loss, dLogits) = SoftmaxCrossEntropy.loss(
-                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V), targets: target, classes: V)
+                logProbabilities: SoftmaxCrossEntropy.logSoftmax(logits, classes: V),
+                targets: target, classes: V)
             _ = rnn.backward(trace, dOutput: fc.backward(dLogits, input: trace.output, batch: B * T))
             adam.step(parameters)
             result.losses.append(loss)
-            if epoch % printEvery == 0 { result.log.append("Epoch: \(epoch)/\(epochs)............. Loss: \(Format.fixed(loss, decimals: 4))") }
+            if epoch % printEvery == 0 {
+                result.log.append(
+                    "Epoch: \(epoch)/\(epochs)............. Loss: \(Format.fixed(loss, decimals: 4))")
+            }
         }
         // snippet.end
 
@@ -78,7 +85,8 @@ struct Toy {
         while text.count < completionLength {
             let n = text.count
             let out = rnn.forward(.dense(oneHot(text)), steps: n, batch: 1).output   // [1, n, H]
-            let last = fc.forward(Array(out[((n - 1) * hidden)...]), batch: 1)      // logits of the last step
+            // logits of the last step
+            let last = fc.forward(Array(out[((n - 1) * hidden)...]), batch: 1)
             text.append((0..<V).max { last[$0] < last[$1] }!)
         }
         // snippet.end

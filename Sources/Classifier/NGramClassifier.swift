@@ -27,7 +27,9 @@ struct NGramClassifier {
         let tokens = [Self.boundary] + NamesData.indices(of: name) + [Self.boundary]
         var scores = logPrior
         for (c, model) in models.enumerated() {
-            for t in 1..<tokens.count { scores[c] += model.logProbability(tokens[t], context: tokens[0..<t]) }
+            for t in 1..<tokens.count {
+                scores[c] += model.logProbability(tokens[t], context: tokens[0..<t])
+            }
         }
         return SoftmaxCrossEntropy.logSoftmax(scores, classes: scores.count)
     }

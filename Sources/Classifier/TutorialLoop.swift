@@ -34,8 +34,10 @@ struct TutorialLoop {
             sgd.step(parameters)                                            // p ← p - lr · ∂L/∂p
             guard loss.isFinite else {
                 throw UnrolledError(
-                    "\(label): the loss became \(loss) at iteration \(iteration) with learning rate \(learningRate); "
-                        + "the run diverged. Use a smaller --learning-rate (the tutorial's is \(ClassifierConfig().learningRate)).")
+                    "\(label): the loss became \(loss) at iteration \(iteration) "
+                        + "with learning rate \(learningRate); the run diverged. "
+                        + "Use a smaller --learning-rate "
+                        + "(the tutorial's is \(ClassifierConfig().learningRate)).")
             }
             current += loss
             if iteration % printEvery == 0 {
@@ -44,10 +46,12 @@ struct TutorialLoop {
                 let mark = guess == language ? "✓" : "✗ (\(languages[language]))"
                 let percent = iteration * 100 / iterations
                 let name = display[language][pick]
-                let line = "\(iteration) \(percent)% \(Format.fixed(loss, decimals: 4)) \(name) / \(languages[guess]) \(mark)"
+                let line = "\(iteration) \(percent)% \(Format.fixed(loss, decimals: 4)) "
+                    + "\(name) / \(languages[guess]) \(mark)"
                 result.progress.append(line)
                 let s = Int(clock.seconds)
-                log("[\(label)] \(iteration) \(percent)% (\(s / 60)m \(s % 60)s) \(Format.fixed(loss, decimals: 4)) \(name) / \(languages[guess]) \(mark)")
+                log("[\(label)] \(iteration) \(percent)% (\(s / 60)m \(s % 60)s) "
+                    + "\(Format.fixed(loss, decimals: 4)) \(name) / \(languages[guess]) \(mark)")
             }
             if iteration % plotEvery == 0 {
                 result.losses.append(current / Double(plotEvery))

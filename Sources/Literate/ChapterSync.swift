@@ -5,6 +5,7 @@ import Foundation
 /// Markers (HTML comments, invisible when the Markdown is rendered):
 ///
 /// - `<!-- listing: PATH#REGION -->` … `<!-- /listing -->`: a Swift code block holding the region.
+///   No line of it may be wider than `listingWidth` characters (GitHub cuts off the rest).
 /// - `<!-- output: FILE -->` … `<!-- /output -->`: a text block holding a generated file.
 /// - `<!-- table: FILE.csv -->` … `<!-- /table -->`: a generated CSV as a Markdown table.
 /// - `<!-- value: FILE.csv#ROW[@COLUMN] FORMAT -->TEXT<!-- /value -->`, inline: one number of a
@@ -115,6 +116,9 @@ public struct ChapterSync {
             if let token = Self.fastCode(in: code, chapter: chapter) {
                 throw LiterateError("\(chapter):\(line): listing \(argument) shows '\(token)': the numbered chapters list the reference implementation (Sources/Reference); fast code belongs in the appendix on speed")
             }
+            if let (number, wide) = Self.tooWide(code) {
+                throw LiterateError("\(chapter):\(line): listing \(argument) has a line of \(wide.count) characters (line \(number) of the listing), wider than the \(Self.listingWidth) a code block shows on GitHub; wrap it in the source: '\(wide)'")
+            }
             return ["```swift"] + code + ["```"]
         case "output":
             let text = try readOutput(argument)
@@ -141,6 +145,16 @@ public struct ChapterSync {
         let file = chapter.split(separator: "/").last.map(String.init) ?? chapter
         guard file.first?.isNumber == true else { return nil }
         return fastCodeTokens.first { token in code.contains { $0.contains(token) } }
+    }
+
+    /// The widest line of a listing, in characters, that GitHub shows without cutting it off.
+    public static let listingWidth = 96
+
+    /// The first line of a listing (its number, from 1, and its text) that is wider than
+    /// `listingWidth` characters, if any. The region is already dedented, so this is the width
+    /// a reader sees. It applies to every chapter, the appendices too.
+    static func tooWide(_ code: [String]) -> (Int, String)? {
+        code.enumerated().first { $0.element.count > listingWidth }.map { ($0.offset + 1, $0.element) }
     }
 
     /// Replaces the text of every inline value marker.

@@ -10,13 +10,15 @@ import Unrolled
 /// (PyTorch takes the norm of the per-parameter norms, the same number up to rounding.) Returns
 /// `‖g‖`, `c` and the factor applied, `min(c, 1)`.
 @discardableResult
-public func clipGlobalNorm(_ parameters: [Parameter], maxNorm: Double, epsilon: Double = 1e-6) -> GradientClipping.Outcome {
+public func clipGlobalNorm(_ parameters: [Parameter], maxNorm: Double, epsilon: Double = 1e-6)
+    -> GradientClipping.Outcome {
     var squares = 0.0
     for p in parameters { for g in p.grad { squares += g * g } }
     let totalNorm = squares.squareRoot()
     let coefficient = maxNorm / (totalNorm + epsilon)
     let applied = min(coefficient, 1)
     for p in parameters { for i in 0..<p.count { p.grad[i] *= applied } }
-    return GradientClipping.Outcome(totalNorm: totalNorm, coefficient: coefficient, appliedCoefficient: applied)
+    return GradientClipping.Outcome(totalNorm: totalNorm, coefficient: coefficient,
+                                    appliedCoefficient: applied)
 }
 // snippet.end

@@ -12,7 +12,8 @@ public enum Dropout {
     // snippet.dropout
     /// A mask of `count` entries, drawn in index order: entry `i` is 0 if the `i`-th uniform draw
     /// in `[0, 1)` is below `p`, else `1/(1-p)`.
-    public static func mask(probability p: Double, count: Int, rng: inout SeededRandom) -> [Double] {
+    public static func mask(probability p: Double, count: Int, rng: inout SeededRandom)
+        -> [Double] {
         let keep = 1 / (1 - p)
         return (0..<count).map { _ in rng.uniform() < p ? 0 : keep }
     }

@@ -55,10 +55,13 @@ public final class ElmanLayer: SequenceLayer {
     // snippet.elman-sequence
     /// Runs the layer over `x_1 ... x_T` from `h0` (zeros when `nil`): `T` steps with one set of
     /// weights. The trace keeps `h0 ... h_T` for the backward pass.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    public func forward(
+        _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
+    ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
-        var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
+        var h = Matrix(rows: B, columns: hiddenSize,
+                       values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
         var states = [h]
         for xt in x.steps(T, batch: B, inputSize: inputSize) {
             h = stepForward(xt, h, w)
@@ -71,25 +74,28 @@ public final class ElmanLayer: SequenceLayer {
     /// reaches its `h_t` from above (`dOutputs [T, B, H]`, or `dLast` at `t = T`) to the one that
     /// comes back from step `t + 1` through `W_hh` (`dhNext`).
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?,
+        inputGradient: Bool
     ) -> SequenceGradient {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let T = trace.steps, B = trace.batch, H = hiddenSize
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)
-        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)            // h0 ... h_T
+        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)    // h0 ... h_T
         let dOut = dOutputs.map { split($0, steps: T, rows: B, columns: H) }
-        var dhNext = Matrix(rows: B, columns: H, values: dLast ?? [Double](repeating: 0, count: B * H))
+        var dhNext = Matrix(rows: B, columns: H,
+                            values: dLast ?? [Double](repeating: 0, count: B * H))
         var dw = w.zeros, dxs: [Matrix] = []
         for t in stride(from: T - 1, through: 0, by: -1) {
-            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))        // both paths into h_t
+            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))  // both paths into h_t
             let step = stepBackward(dh, xs[t], hs[t], hs[t + 1], w)
-            dw += step.dw                                                      // the same weights at every step
+            dw += step.dw                                                // same weights every step
             dhNext = step.dhPrev
             dxs.insert(step.dx, at: 0)
         }
         dw.accumulate(into: weightIH, weightHH, biasIH, biasHH)
-        return SequenceGradient(dh0: dhNext.values, dc0: [], dx: inputGradient ? flatten(dxs) : [])
+        return SequenceGradient(dh0: dhNext.values, dc0: [],
+                                dx: inputGradient ? flatten(dxs) : [])
     }
     // snippet.end
 }

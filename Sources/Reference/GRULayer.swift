@@ -48,9 +48,11 @@ public final class GRULayer: SequenceLayer {
 
     // snippet.gru-step
     /// One step forward: the new `h` `[B, H]`, and what the backward pass will need.
-    func stepForward(_ x: Matrix, _ hPrev: Matrix, _ w: CellWeights) -> (h: Matrix, cache: StepCache) {
+    func stepForward(_ x: Matrix, _ hPrev: Matrix, _ w: CellWeights)
+        -> (h: Matrix, cache: StepCache) {
         let H = hiddenSize, R = 0..<H, Z = H..<2 * H, N = 2 * H..<3 * H
-        let gi = x * w.Wih.transposed + w.bih, gh = hPrev * w.Whh.transposed + w.bhh      // [B, 3H] each
+        // [B, 3H] each
+        let gi = x * w.Wih.transposed + w.bih, gh = hPrev * w.Whh.transposed + w.bhh
         let r = sigmoid(gi.columns(R) + gh.columns(R)), z = sigmoid(gi.columns(Z) + gh.columns(Z))
         let n = tanh(gi.columns(N) + r .* gh.columns(N))
         let h = (1 - z) .* n + z .* hPrev
@@ -62,21 +64,23 @@ public final class GRULayer: SequenceLayer {
     /// `a_r`, `a_z`, `a_n` name the arguments of `r = σ(a_r)`, `z = σ(a_z)`, `n = tanh(a_n)`.
     func stepBackward(_ dh: Matrix, _ x: Matrix, _ hPrev: Matrix, _ s: StepCache, _ w: CellWeights)
         -> (dx: Matrix, dhPrev: Matrix, dw: CellWeights) {
-        let dn = dh .* (1 - s.z)                                  // through h = (1 - z) ⊙ n + z ⊙ hPrev, for n
-        let dz = dh .* (hPrev - s.n)                              // through h = (1 - z) ⊙ n + z ⊙ hPrev, for z
-        let daN = dn .* (1 - s.n .* s.n)                          // through n = tanh(a_n): tanh' = 1 - n²
-        let dr = daN .* s.ghn                                     // through a_n = gi_n + r ⊙ gh_n, for r
-        let daR = dr .* s.r .* (1 - s.r)                          // through r = σ(a_r): σ' = r (1 - r)
-        let daZ = dz .* s.z .* (1 - s.z)                          // through z = σ(a_z)
-        let dgi = Matrix.concatenate([daR, daZ, daN])             // through a_r = gi_r + ..., a_z = gi_z + ..., a_n = gi_n + ..., for gi
-        let dgh = Matrix.concatenate([daR, daZ, daN .* s.r])      // through a_r = ... + gh_r, a_z = ... + gh_z, a_n = ... + r ⊙ gh_n, for gh
+        let dn = dh .* (1 - s.z)                  // through h = (1 - z) ⊙ n + z ⊙ hPrev, for n
+        let dz = dh .* (hPrev - s.n)              // through h = (1 - z) ⊙ n + z ⊙ hPrev, for z
+        let daN = dn .* (1 - s.n .* s.n)          // through n = tanh(a_n): tanh' = 1 - n²
+        let dr = daN .* s.ghn                     // through a_n = gi_n + r ⊙ gh_n, for r
+        let daR = dr .* s.r .* (1 - s.r)          // through r = σ(a_r): σ' = r (1 - r)
+        let daZ = dz .* s.z .* (1 - s.z)          // through z = σ(a_z)
+        // through a_r = gi_r + ..., a_z = gi_z + ..., a_n = gi_n + ..., for gi
+        let dgi = Matrix.concatenate([daR, daZ, daN])
+        // through a_r = ... + gh_r, a_z = ... + gh_z, a_n = ... + r ⊙ gh_n, for gh
+        let dgh = Matrix.concatenate([daR, daZ, daN .* s.r])
         var dw = w.zeros
-        dw.Wih = dgi.transposed * x                               // through gi = x W_ihᵀ + b_ih, for W_ih
-        dw.Whh = dgh.transposed * hPrev                           // through gh = hPrev W_hhᵀ + b_hh, for W_hh
-        dw.bih = dgi.columnSums                                   // through + b_ih, added to every row
-        dw.bhh = dgh.columnSums                                   // through + b_hh, likewise
-        let dx = dgi * w.Wih                                      // through gi = x W_ihᵀ + b_ih, for x
-        let dhPrev = dh .* s.z + dgh * w.Whh                      // through z ⊙ hPrev directly, and through gh, for hPrev
+        dw.Wih = dgi.transposed * x               // through gi = x W_ihᵀ + b_ih, for W_ih
+        dw.Whh = dgh.transposed * hPrev           // through gh = hPrev W_hhᵀ + b_hh, for W_hh
+        dw.bih = dgi.columnSums                   // through + b_ih, added to every row
+        dw.bhh = dgh.columnSums                   // through + b_hh, likewise
+        let dx = dgi * w.Wih                      // through gi = x W_ihᵀ + b_ih, for x
+        let dhPrev = dh .* s.z + dgh * w.Whh      // through z ⊙ hPrev, and through gh, for hPrev
         return (dx, dhPrev, dw)
     }
     // snippet.end
@@ -84,43 +88,51 @@ public final class GRULayer: SequenceLayer {
     // snippet.gru-sequence
     /// Runs the layer over `x_1 ... x_T` from `h0` (zeros when `nil`; `c0` is ignored: no cell
     /// state). The trace keeps `h0 ... h_T` and every step's cache, `[B, 4H]` each.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    public func forward(
+        _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
+    ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
-        var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
+        var h = Matrix(rows: B, columns: hiddenSize,
+                       values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
         var states = [h], caches: [Matrix] = []
         for xt in x.steps(T, batch: B, inputSize: inputSize) {
             let step = stepForward(xt, h, w)
             h = step.h
             states.append(h); caches.append(step.cache.stacked)
         }
-        return SequenceTrace(steps: T, batch: B, inputs: x, states: flatten(states), cache: flatten(caches))
+        return SequenceTrace(
+            steps: T, batch: B, inputs: x, states: flatten(states), cache: flatten(caches))
     }
 
     /// Backpropagation through time: the steps in reverse, each adding the gradient that
     /// reaches its `h_t` from above (`dOutputs [T, B, H]`, or `dLast` at `t = T`) to the one that
     /// comes back from step `t + 1` (`dhNext`).
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?,
+        inputGradient: Bool
     ) -> SequenceGradient {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let T = trace.steps, B = trace.batch, H = hiddenSize
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)
-        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)            // h0 ... h_T
-        let caches = split(trace.cache, steps: T, rows: B, columns: 4 * H).map(StepCache.init(stacked:))
+        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)    // h0 ... h_T
+        let caches = split(trace.cache, steps: T, rows: B, columns: 4 * H)
+            .map(StepCache.init(stacked:))
         let dOut = dOutputs.map { split($0, steps: T, rows: B, columns: H) }
-        var dhNext = Matrix(rows: B, columns: H, values: dLast ?? [Double](repeating: 0, count: B * H))
+        var dhNext = Matrix(rows: B, columns: H,
+                            values: dLast ?? [Double](repeating: 0, count: B * H))
         var dw = w.zeros, dxs: [Matrix] = []
         for t in stride(from: T - 1, through: 0, by: -1) {
-            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))        // both paths into h_t
+            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))  // both paths into h_t
             let step = stepBackward(dh, xs[t], hs[t], caches[t], w)
-            dw += step.dw                                                      // the same weights at every step
+            dw += step.dw                                                // same weights every step
             dhNext = step.dhPrev
             dxs.insert(step.dx, at: 0)
         }
         dw.accumulate(into: weightIH, weightHH, biasIH, biasHH)
-        return SequenceGradient(dh0: dhNext.values, dc0: [], dx: inputGradient ? flatten(dxs) : [])
+        return SequenceGradient(dh0: dhNext.values, dc0: [],
+                                dx: inputGradient ? flatten(dxs) : [])
     }
     // snippet.end
 }

@@ -47,7 +47,8 @@ public final class LSTMLayer: SequenceLayer {
 
     // snippet.lstm-step
     /// One step forward: the new `h`, `c` `[B, H]`, and what the backward pass will need.
-    func stepForward(_ x: Matrix, _ hPrev: Matrix, _ cPrev: Matrix, _ w: CellWeights) -> (h: Matrix, c: Matrix, cache: StepCache) {
+    func stepForward(_ x: Matrix, _ hPrev: Matrix, _ cPrev: Matrix, _ w: CellWeights)
+        -> (h: Matrix, c: Matrix, cache: StepCache) {
         let H = hiddenSize
         let a = x * w.Wih.transposed + w.bih + hPrev * w.Whh.transposed + w.bhh      // [B, 4H]
         let i = sigmoid(a.columns(0..<H)), f = sigmoid(a.columns(H..<2 * H))
@@ -60,25 +61,29 @@ public final class LSTMLayer: SequenceLayer {
     /// One step backward: given `dh = ∂L/∂h_t`, `dc = ∂L/∂c_t` and what the step read (`x`,
     /// `hPrev`, `cPrev`) and kept (`s`), returns `∂L/∂x`, `∂L/∂hPrev`, `∂L/∂cPrev` and this
     /// step's share of the parameter gradients.
-    func stepBackward(_ dh: Matrix, _ dc: Matrix, _ x: Matrix, _ hPrev: Matrix, _ cPrev: Matrix, _ s: StepCache,
-                      _ w: CellWeights) -> (dx: Matrix, dhPrev: Matrix, dcPrev: Matrix, dw: CellWeights) {
-        let dO = dh .* s.tanhC                                    // through h = o ⊙ tanh(c), for o
-        let dC = dc + dh .* s.o .* (1 - s.tanhC .* s.tanhC)       // through h = o ⊙ tanh(c), for c, beside dc
-        let dI = dC .* s.g                                        // through c = f ⊙ cPrev + i ⊙ g, for i
-        let dF = dC .* cPrev                                      // through c = f ⊙ cPrev + i ⊙ g, for f
-        let dG = dC .* s.i                                        // through c = f ⊙ cPrev + i ⊙ g, for g
-        let dcPrev = dC .* s.f                                    // through c = f ⊙ cPrev + i ⊙ g, for cPrev: the additive path
-        let da = Matrix.concatenate([dI .* s.i .* (1 - s.i),     // through i = σ(a_i): σ' = i (1 - i)
-                                     dF .* s.f .* (1 - s.f),      // through f = σ(a_f)
-                                     dG .* (1 - s.g .* s.g),      // through g = tanh(a_g): tanh' = 1 - g²
-                                     dO .* s.o .* (1 - s.o)])     // through o = σ(a_o)
+    func stepBackward(_ dh: Matrix, _ dc: Matrix, _ x: Matrix, _ hPrev: Matrix, _ cPrev: Matrix,
+                      _ s: StepCache, _ w: CellWeights)
+        -> (dx: Matrix, dhPrev: Matrix, dcPrev: Matrix, dw: CellWeights) {
+        let dO = dh .* s.tanhC              // through h = o ⊙ tanh(c), for o
+        // through h = o ⊙ tanh(c), for c, beside dc
+        let dC = dc + dh .* s.o .* (1 - s.tanhC .* s.tanhC)
+        let dI = dC .* s.g                  // through c = f ⊙ cPrev + i ⊙ g, for i
+        let dF = dC .* cPrev                // through c = f ⊙ cPrev + i ⊙ g, for f
+        let dG = dC .* s.i                  // through c = f ⊙ cPrev + i ⊙ g, for g
+        // through c = f ⊙ cPrev + i ⊙ g, for cPrev: the additive path
+        let dcPrev = dC .* s.f
+        let da = Matrix.concatenate([
+            dI .* s.i .* (1 - s.i),         // through i = σ(a_i): σ' = i (1 - i)
+            dF .* s.f .* (1 - s.f),         // through f = σ(a_f)
+            dG .* (1 - s.g .* s.g),         // through g = tanh(a_g): tanh' = 1 - g²
+            dO .* s.o .* (1 - s.o)])        // through o = σ(a_o)
         var dw = w.zeros
-        dw.Wih = da.transposed * x                                // through x W_ihᵀ, for W_ih
-        dw.Whh = da.transposed * hPrev                            // through hPrev W_hhᵀ, for W_hh
-        dw.bih = da.columnSums                                    // through + b_ih, added to every row
-        dw.bhh = da.columnSums                                    // through + b_hh, likewise
-        let dx = da * w.Wih                                       // through x W_ihᵀ, for x
-        let dhPrev = da * w.Whh                                   // through hPrev W_hhᵀ, for hPrev
+        dw.Wih = da.transposed * x          // through x W_ihᵀ, for W_ih
+        dw.Whh = da.transposed * hPrev      // through hPrev W_hhᵀ, for W_hh
+        dw.bih = da.columnSums              // through + b_ih, added to every row
+        dw.bhh = da.columnSums              // through + b_hh, likewise
+        let dx = da * w.Wih                 // through x W_ihᵀ, for x
+        let dhPrev = da * w.Whh             // through hPrev W_hhᵀ, for hPrev
         return (dx, dhPrev, dcPrev, dw)
     }
     // snippet.end
@@ -86,9 +91,12 @@ public final class LSTMLayer: SequenceLayer {
     // snippet.lstm-sequence
     /// Runs the layer over `x_1 ... x_T` from `h0`, `c0` (zeros when `nil`). The trace keeps
     /// `h0 ... h_T`, `c0 ... c_T` and every step's cache, `[B, 5H]` each.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    public func forward(
+        _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
+    ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
-        let w = CellWeights(weightIH, weightHH, biasIH, biasHH), zeros = [Double](repeating: 0, count: B * hiddenSize)
+        let w = CellWeights(weightIH, weightHH, biasIH, biasHH),
+            zeros = [Double](repeating: 0, count: B * hiddenSize)
         var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? zeros)
         var c = Matrix(rows: B, columns: hiddenSize, values: c0 ?? zeros)
         var states = [h], cells = [c], caches: [Matrix] = []
@@ -97,35 +105,40 @@ public final class LSTMLayer: SequenceLayer {
             (h, c) = (step.h, step.c)
             states.append(h); cells.append(c); caches.append(step.cache.stacked)
         }
-        return SequenceTrace(steps: T, batch: B, inputs: x, states: flatten(states), cells: flatten(cells), cache: flatten(caches))
+        return SequenceTrace(steps: T, batch: B, inputs: x, states: flatten(states),
+                             cells: flatten(cells), cache: flatten(caches))
     }
 
     /// Backpropagation through time: the steps in reverse, `h_t` receiving the gradient from above
     /// (`dOutputs`, or `dLast` at `t = T`) and from step `t + 1`, `c_t` only from step `t + 1`
     /// (or `dLastCell` at `t = T`).
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
+        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?,
+        inputGradient: Bool
     ) -> SequenceGradient {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
-        let T = trace.steps, B = trace.batch, H = hiddenSize, zeros = [Double](repeating: 0, count: B * H)
+        let T = trace.steps, B = trace.batch, H = hiddenSize,
+            zeros = [Double](repeating: 0, count: B * H)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
         let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)
-        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)            // h0 ... h_T
-        let cs = split(trace.cells, steps: T + 1, rows: B, columns: H)             // c0 ... c_T
-        let caches = split(trace.cache, steps: T, rows: B, columns: 5 * H).map(StepCache.init(stacked:))
+        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)    // h0 ... h_T
+        let cs = split(trace.cells, steps: T + 1, rows: B, columns: H)     // c0 ... c_T
+        let caches = split(trace.cache, steps: T, rows: B, columns: 5 * H)
+            .map(StepCache.init(stacked:))
         let dOut = dOutputs.map { split($0, steps: T, rows: B, columns: H) }
         var dhNext = Matrix(rows: B, columns: H, values: dLast ?? zeros)
         var dcNext = Matrix(rows: B, columns: H, values: dLastCell ?? zeros)
         var dw = w.zeros, dxs: [Matrix] = []
         for t in stride(from: T - 1, through: 0, by: -1) {
-            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))        // both paths into h_t
+            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))  // both paths into h_t
             let step = stepBackward(dh, dcNext, xs[t], hs[t], cs[t], caches[t], w)
-            dw += step.dw                                                      // the same weights at every step
+            dw += step.dw                                                // same weights every step
             (dhNext, dcNext) = (step.dhPrev, step.dcPrev)
             dxs.insert(step.dx, at: 0)
         }
         dw.accumulate(into: weightIH, weightHH, biasIH, biasHH)
-        return SequenceGradient(dh0: dhNext.values, dc0: dcNext.values, dx: inputGradient ? flatten(dxs) : [])
+        return SequenceGradient(dh0: dhNext.values, dc0: dcNext.values,
+                                dx: inputGradient ? flatten(dxs) : [])
     }
     // snippet.end
 }

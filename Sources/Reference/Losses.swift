@@ -27,7 +27,8 @@ public enum Losses {
     /// Through log-softmax: given `∂L/∂logp [N, C]` and `logp` itself, returns `∂L/∂z`,
     /// `∂L/∂z_c = ∂L/∂logp_c - softmax(z)_c Σ_j ∂L/∂logp_j` in each row (every `logp_j` depends
     /// on every `z_c` through the log of the sum).
-    public static func logSoftmaxBackward(_ dLogp: Matrix, logProbabilities logp: Matrix) -> Matrix {
+    public static func logSoftmaxBackward(_ dLogp: Matrix, logProbabilities logp: Matrix)
+        -> Matrix {
         let softmax = logp.map { exp($0) }
         var dz = dLogp
         for r in 0..<dLogp.rows {
@@ -46,8 +47,9 @@ public enum Losses {
     /// with `w_n = 1` for every row when `weights` is `nil` (then a plain mean over the `N` rows);
     /// `w_n = classWeight[y_n]` is PyTorch's `NLLLoss(weight:)`. Only the target's entry of each
     /// row gets a gradient.
-    public static func negativeLogLikelihood(_ logp: Matrix, targets: [Int], weights: [Double]? = nil)
-        -> (loss: Double, dLogProbabilities: Matrix) {
+    public static func negativeLogLikelihood(
+        _ logp: Matrix, targets: [Int], weights: [Double]? = nil
+    ) -> (loss: Double, dLogProbabilities: Matrix) {
         precondition(targets.count == logp.rows, "\(targets.count) targets for \(logp.rows) rows")
         let w = weights ?? [Double](repeating: 1, count: targets.count)
         let W = w.reduce(0, +)
@@ -66,10 +68,12 @@ public enum Losses {
     ///     ∂L/∂z = (softmax(z) - onehot(y)) / N,
     ///
     /// `logSoftmaxBackward` of `negativeLogLikelihood`'s gradient worked out by hand.
-    public static func softmaxCrossEntropy(_ z: Matrix, targets: [Int]) -> (loss: Double, dLogits: Matrix) {
+    public static func softmaxCrossEntropy(_ z: Matrix, targets: [Int])
+        -> (loss: Double, dLogits: Matrix) {
         let logp = logSoftmax(z)
         let loss = negativeLogLikelihood(logp, targets: targets).loss
-        let dz = (1 / Double(z.rows)) * (logp.map { exp($0) } - Matrix.oneHot(targets, count: z.columns))
+        let dz = (1 / Double(z.rows))
+            * (logp.map { exp($0) } - Matrix.oneHot(targets, count: z.columns))
         return (loss, dz)
     }
     // snippet.end
@@ -78,7 +82,8 @@ public enum Losses {
     /// The mean squared error over all `n` entries, `torch.nn.MSELoss()`:
     ///
     ///     L = (1/n) Σ_i (p_i - y_i)²,   ∂L/∂p = 2 (p - y) / n
-    public static func meanSquaredError(_ p: Matrix, target y: Matrix) -> (loss: Double, dPrediction: Matrix) {
+    public static func meanSquaredError(_ p: Matrix, target y: Matrix)
+        -> (loss: Double, dPrediction: Matrix) {
         let e = p - y
         let n = Double(e.values.count)
         return ((e .* e).sum / n, (2 / n) * e)

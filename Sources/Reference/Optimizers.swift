@@ -36,7 +36,8 @@ public struct Adagrad: Optimizer {
     /// `s`, one array per parameter (empty before the first step).
     public private(set) var sum: [[Double]] = []
 
-    public init(learningRate: Double, epsilon: Double = 1e-10, epsilonInsideRoot: Bool = false) {
+    public init(learningRate: Double, epsilon: Double = 1e-10,
+                epsilonInsideRoot: Bool = false) {
         self.learningRate = learningRate
         self.epsilon = epsilon
         self.epsilonInsideRoot = epsilonInsideRoot
@@ -48,7 +49,8 @@ public struct Adagrad: Optimizer {
             for i in 0..<p.count {
                 let g = p.grad[i]
                 sum[j][i] += g * g
-                let root = epsilonInsideRoot ? (sum[j][i] + epsilon).squareRoot() : sum[j][i].squareRoot() + epsilon
+                let root = epsilonInsideRoot ? (sum[j][i] + epsilon).squareRoot()
+                                             : sum[j][i].squareRoot() + epsilon
                 p.value[i] -= learningRate * g / root
             }
         }
@@ -74,7 +76,8 @@ public struct Adam: Optimizer {
     public private(set) var m: [[Double]] = []
     public private(set) var v: [[Double]] = []
 
-    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
+    public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999,
+                epsilon: Double = 1e-8) {
         self.learningRate = learningRate
         self.beta1 = beta1
         self.beta2 = beta2

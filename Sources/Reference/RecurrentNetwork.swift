@@ -46,21 +46,24 @@ public final class RecurrentNetwork: RecurrentStack {
     // snippet.stack-forward
     /// Runs the stack from `h0`, `c0` (zeros when `nil`). `dropoutMasks[l]` `[T, B, D·H]`
     /// multiplies the output of layer `l` before layer `l + 1` reads it.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil,
+    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int,
+                        h0: [Double]? = nil, c0: [Double]? = nil,
                         dropoutMasks: [[Double]] = []) -> Trace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let c = configuration, H = c.hiddenSize
         var input = c.batchFirst ? x.timeMajor(steps: T, batch: B) : x              // [T, B, ·]
         var traces: [[SequenceTrace]] = [], hN: [Double] = [], cN: [Double] = []
         for (l, layer) in layers.enumerated() {
-            var outputs: [[Matrix]] = []                     // per direction: h_1 ... h_T in time order
+            var outputs: [[Matrix]] = []      // per direction: h_1 ... h_T in time order
             var row: [SequenceTrace] = []
             for (d, direction) in layer.enumerated() {
-                let k = l * c.directions + d                 // this layer and direction's initial state
+                let k = l * c.directions + d  // this layer and direction's initial state
                 let seen = d == 0 ? input : input.reversedInTime(steps: T)
-                let trace = direction.forward(seen, steps: T, batch: B, h0: block(h0, k, B * H), c0: block(c0, k, B * H))
+                let trace = direction.forward(seen, steps: T, batch: B,
+                                              h0: block(h0, k, B * H), c0: block(c0, k, B * H))
                 let hs = split(trace.outputs, steps: T, rows: B, columns: H)
-                outputs.append(d == 0 ? hs : hs.reversed())  // the backward direction's h_t back in time order
+                // the backward direction's h_t back in time order
+                outputs.append(d == 0 ? hs : hs.reversed())
                 hN += trace.last
                 cN += trace.lastCell
                 row.append(trace)
@@ -73,7 +76,8 @@ public final class RecurrentNetwork: RecurrentStack {
         }
         guard case .dense(let top) = input else { preconditionFailure("a stack's output is dense") }
         let output = c.batchFirst ? SequenceInput.dense(top).batchMajor(steps: T, batch: B) : top
-        return Trace(steps: T, batch: B, traces: traces, masks: dropoutMasks, output: output, hN: hN, cN: cN)
+        return Trace(steps: T, batch: B, traces: traces, masks: dropoutMasks,
+                     output: output, hN: hN, cN: cN)
     }
     // snippet.end
 
@@ -81,13 +85,16 @@ public final class RecurrentNetwork: RecurrentStack {
     /// Backpropagation through the stack, top layer first: each direction takes its own columns
     /// of `∂L/∂output` (in the order it read the sequence), and the input gradients of the two
     /// directions add up. Accumulates every parameter gradient.
-    public func backward(_ trace: Trace, dOutput: [Double]?, dhN: [Double]? = nil, dcN: [Double]? = nil,
-                         inputGradient: Bool = false) -> Unrolled.RecurrentNetwork.Gradient {
+    public func backward(_ trace: Trace, dOutput: [Double]?,
+                         dhN: [Double]? = nil, dcN: [Double]? = nil, inputGradient: Bool = false)
+        -> Unrolled.RecurrentNetwork.Gradient {
         let c = configuration, H = c.hiddenSize, D = c.directions, T = trace.steps, B = trace.batch
         var dh0: [Double] = [], dc0: [Double] = []
         // ∂L/∂(output of the layer above), one [B, D·H] matrix per step
-        var dAbove = dOutput.map { split(c.batchFirst ? SequenceInput.dense($0).timeMajorValues(steps: T, batch: B) : $0,
-                                         steps: T, rows: B, columns: D * H) }
+        var dAbove = dOutput.map {
+            split(c.batchFirst ? SequenceInput.dense($0).timeMajorValues(steps: T, batch: B) : $0,
+                  steps: T, rows: B, columns: D * H)
+        }
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
             let width = l == 0 ? c.inputSize : D * H
             var dBelow = [Matrix](repeating: Matrix(rows: B, columns: width), count: T)
@@ -97,12 +104,15 @@ public final class RecurrentNetwork: RecurrentStack {
                 // through the concatenation: this direction's columns, in the order it read them
                 let mine = dAbove.map { steps in steps.map { $0.columns((d * H)..<((d + 1) * H)) } }
                 let dOut = mine.map { flatten(d == 0 ? $0 : $0.reversed()) }
-                let g = layers[l][d].backward(trace.traces[l][d], dOutputs: dOut, dLast: block(dhN, k, B * H),
-                                              dLastCell: block(dcN, k, B * H), inputGradient: l > 0 || inputGradient)
+                let g = layers[l][d].backward(trace.traces[l][d], dOutputs: dOut,
+                                              dLast: block(dhN, k, B * H),
+                                              dLastCell: block(dcN, k, B * H),
+                                              inputGradient: l > 0 || inputGradient)
                 dh0Layer += g.dh0
                 dc0Layer += g.dc0
                 guard l > 0 || inputGradient else { continue }
-                // through the time reversal of the backward direction's input; the directions add up
+                // through the time reversal of the backward direction's input;
+                // the directions add up
                 let dx = split(g.dx, steps: T, rows: B, columns: width)
                 for t in 0..<T { dBelow[t] += d == 0 ? dx[t] : dx[T - 1 - t] }
             }
@@ -116,7 +126,9 @@ public final class RecurrentNetwork: RecurrentStack {
             dAbove = dBelow
         }
         var dx = inputGradient ? flatten(dAbove ?? []) : []
-        if inputGradient && c.batchFirst { dx = SequenceInput.dense(dx).batchMajor(steps: T, batch: B) }
+        if inputGradient && c.batchFirst {
+            dx = SequenceInput.dense(dx).batchMajor(steps: T, batch: B)
+        }
         return .init(dx: dx, dh0: dh0, dc0: dc0)
     }
     // snippet.end

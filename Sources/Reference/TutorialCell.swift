@@ -37,9 +37,12 @@ public final class TutorialCell: Module {
     // snippet.tutorial-forward
     /// Reads the letters of one name from `h0` (zeros when `nil`); keeps every `h_t`, the last
     /// output, and every output if asked.
-    public func forward(_ letters: [Int], h0: [Double]? = nil, keepAllOutputs: Bool = false) -> Trace {
-        var h = Matrix(rows: 1, columns: hiddenSize, values: h0 ?? [Double](repeating: 0, count: hiddenSize))
-        var trace = Trace(letters: letters, hiddens: [h.values], logProbabilities: [], allLogProbabilities: [])
+    public func forward(_ letters: [Int], h0: [Double]? = nil, keepAllOutputs: Bool = false)
+        -> Trace {
+        var h = Matrix(rows: 1, columns: hiddenSize,
+                       values: h0 ?? [Double](repeating: 0, count: hiddenSize))
+        var trace = Trace(letters: letters, hiddens: [h.values], logProbabilities: [],
+                          allLogProbabilities: [])
         for letter in letters {
             let c = combined(letter, h)                     // [x_t, h_{t-1}]
             let output = Losses.logSoftmax(i2o.forward(c))  // output_t
@@ -59,7 +62,8 @@ public final class TutorialCell: Module {
     /// Backpropagates `L = -output_T[target]` through the whole name, adding to the gradients of
     /// `i2h` and `i2o`. Returns `∂L/∂h_0 [H]` and, if asked, `∂L/∂x_t [I]` for every step.
     @discardableResult
-    public func backward(_ trace: Trace, target: Int, inputGradient: Bool = false) -> (dh0: [Double], dx: [[Double]]) {
+    public func backward(_ trace: Trace, target: Int, inputGradient: Bool = false)
+        -> (dh0: [Double], dx: [[Double]]) {
         let T = trace.letters.count, I = inputSize, H = hiddenSize
         let hs = trace.hiddens.map { Matrix(rows: 1, columns: H, values: $0) }     // h_0 ... h_T
         // through the NLL and the log-softmax of output_T: dz = softmax(z) - onehot(target)

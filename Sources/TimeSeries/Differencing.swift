@@ -42,7 +42,8 @@ struct Differencing {
     /// Difference once more only if it lowers the standard deviation on the training months
     /// (a series differenced once too often gets noisier, not smoother).
     var chosenKind: Representation.Kind {
-        Self.standardDeviation(monthly) < Self.standardDeviation(seasonal) ? .airline : .seasonalLogDifference
+        Self.standardDeviation(monthly) < Self.standardDeviation(seasonal)
+            ? .airline : .seasonalLogDifference
     }
     // snippet.end
 

@@ -45,13 +45,16 @@ struct Representation {
     // snippet.seasonal-difference
     /// `z_t = log y_t − log y_{t−12}`: the change against the same month a year earlier, on a log
     /// scale. Trend and seasonality are both gone; what is left is the year-on-year growth rate.
-    static func seasonalLogDifference(_ y: [Double], _ m: Int) -> Double { log(y[m]) - log(y[m - 12]) }
+    static func seasonalLogDifference(_ y: [Double], _ m: Int) -> Double {
+        log(y[m]) - log(y[m - 12])
+    }
     // snippet.end
 
     // snippet.airline-difference
     /// `d_t = z_t − z_{t−1}`: the change in the year-on-year growth rate since last month (Box and
     /// Jenkins's differencing for this very series). A prediction of `d_t = 0` is the seasonal
-    /// growth baseline, `ŷ_t = y_{t−12} · y_{t−1} / y_{t−13}`; a model of `d` learns corrections to it.
+    /// growth baseline, `ŷ_t = y_{t−12} · y_{t−1} / y_{t−13}`; a model of `d` learns corrections
+    /// to it.
     static func seasonalAndMonthlyLogDifference(_ y: [Double], _ m: Int) -> Double {
         seasonalLogDifference(y, m) - seasonalLogDifference(y, m - 1)
     }

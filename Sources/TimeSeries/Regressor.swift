@@ -29,10 +29,11 @@ final class WindowRegressor {
         let N = x.count
         parameters.zeroGrad()
         let (trace, last) = lastStates(x)
-        let (loss, dPrediction) = MeanSquaredError.loss(prediction: head.forward(last, batch: N), target: y)
-        let dLast = head.backward(dPrediction, input: last, batch: N)      // through the head
-        let dOutput = net.outputGradient(lastStep: dLast, of: trace)     // only the last step is read
-        _ = net.backward(trace, dOutput: dOutput)                         // through time
+        let (loss, dPrediction) = MeanSquaredError.loss(
+            prediction: head.forward(last, batch: N), target: y)
+        let dLast = head.backward(dPrediction, input: last, batch: N)  // through the head
+        let dOutput = net.outputGradient(lastStep: dLast, of: trace)   // only the last step is read
+        _ = net.backward(trace, dOutput: dOutput)                      // through time
         optimizer.step(parameters)
         return loss
     }

@@ -47,13 +47,15 @@ public final class ElmanLayer: SequenceLayer {
     // snippet.elman-forward
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`); it has no cell state,
     /// so `c0` is ignored.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    public func forward(
+        _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
+    ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
         var pre = broadcastRows(combinedBias(), rows: T * B, n: H)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &pre)
-        var states = h0 ?? [Double](repeating: 0, count: BH)     // [h0, h_1, ..., h_T], [T + 1, B, H]
+        var states = h0 ?? [Double](repeating: 0, count: BH)  // [h0, h_1, ..., h_T], [T + 1, B, H]
         states += pre
         states.withUnsafeMutableBufferPointer { sp in
             let s = sp.baseAddress!

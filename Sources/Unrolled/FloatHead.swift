@@ -34,25 +34,31 @@ public final class FloatHead {
         let N = targets.count, H = linear.inputSize, V = vocabulary
         let h32 = h.map(Float.init)
         let bias = b32.count == V ? b32 : [Float](repeating: 0, count: V)
-        var z = [Float](unsafeUninitializedCapacity: N * V) { z, count in   // logits [N, V] = b + h Wᵀ
-            FloatProduct.productTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H, bias: bias, c: z.baseAddress!, ldc: V)
+        // logits [N, V] = b + h Wᵀ
+        var z = [Float](unsafeUninitializedCapacity: N * V) { z, count in
+            FloatProduct.productTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H,
+                                            bias: bias, c: z.baseAddress!, ldc: V)
             count = N * V
         }
-        let loss = Self.meanLoss(&z, targets: targets, classes: V)       // z ← ∂L/∂logits
-        var dW = [Float](repeating: 0, count: V * H)                    // through h Wᵀ, for W: dzᵀ h
-        FloatProduct.addProductTransposedA(m: V, n: H, k: N, a: z, lda: V, b: h32, ldb: H, c: &dW, ldc: H)
-        linear.weight.grad.withUnsafeMutableBufferPointer { g in for i in 0..<(V * H) { g[i] += Double(dW[i]) } }
-        if let bias = linear.bias {                                     // through + b: Σ_n dz
+        let loss = Self.meanLoss(&z, targets: targets, classes: V)  // z ← ∂L/∂logits
+        var dW = [Float](repeating: 0, count: V * H)                // through h Wᵀ, for W: dzᵀ h
+        FloatProduct.addProductTransposedA(m: V, n: H, k: N, a: z, lda: V, b: h32, ldb: H,
+                                           c: &dW, ldc: H)
+        linear.weight.grad.withUnsafeMutableBufferPointer { g in
+            for i in 0..<(V * H) { g[i] += Double(dW[i]) }
+        }
+        if let bias = linear.bias {                                 // through + b: Σ_n dz
             z.withUnsafeBufferPointer { z in bias.grad.withUnsafeMutableBufferPointer { g in
                 let g = g.baseAddress!, V4 = V & ~3
                 var n0 = 0
-                while n0 < N {                                          // ascending n for every v,
-                    let rows = n0..<min(n0 + 8, N)                      // eight rows per load of g
+                while n0 < N {                                      // ascending n for every v,
+                    let rows = n0..<min(n0 + 8, N)                  // eight rows per load of g
                     var v = 0
                     while v < V4 {
                         var sum = UnsafeRawPointer(g + v).loadUnaligned(as: SIMD4<Double>.self)
                         for n in rows {
-                            sum += SIMD4<Double>(UnsafeRawPointer(z.baseAddress! + n * V + v).loadUnaligned(as: SIMD4<Float>.self))
+                            sum += SIMD4<Double>(UnsafeRawPointer(z.baseAddress! + n * V + v)
+                                .loadUnaligned(as: SIMD4<Float>.self))
                         }
                         UnsafeMutableRawPointer(g + v).storeBytes(of: sum, as: SIMD4<Double>.self)
                         v += 4
@@ -62,7 +68,7 @@ public final class FloatHead {
                 }
             } }
         }
-        var dh32 = [Float](repeating: 0, count: N * H)                  // ... for h: dz W
+        var dh32 = [Float](repeating: 0, count: N * H)              // ... for h: dz W
         FloatProduct.addProduct(m: N, n: H, k: V, a: z, lda: V, b: w32, ldb: H, c: &dh32, ldc: H)
         return (loss, dh32.map(Double.init))
     }

@@ -36,7 +36,8 @@ public enum FloatProduct {
     /// (eight vector accumulators), ascending `k`; `B[k, 0 ..< 16]` is row `k` of a packed panel,
     /// and `S` is `C` itself (`sRow = ldc`) or one row repeated (`sRow = 0`, a bias).
     @inline(__always)
-    static func tile4x16(k: Int, a: Layout, panel: Pointer, s: Pointer, sRow: Int, c: MutablePointer, ldc: Int) {
+    static func tile4x16(k: Int, a: Layout, panel: Pointer, s: Pointer, sRow: Int,
+                         c: MutablePointer, ldc: Int) {
         let c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
         let s0 = s, s1 = s0 + sRow, s2 = s1 + sRow, s3 = s2 + sRow
         var x0 = load8(s0), y0 = load8(s0 + 8), x1 = load8(s1), y1 = load8(s1 + 8)

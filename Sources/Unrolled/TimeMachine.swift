@@ -28,7 +28,8 @@ public struct TimeMachineText {
             case 65...90: out.append(Int(u.value) - 65); inGap = false      // A-Z, lower-cased
             case 97...122: out.append(Int(u.value) - 97); inGap = false     // a-z
             default:
-                if !inGap { out.append(26) }                                 // a run of anything else: one space
+                // a run of anything else: one space
+                if !inGap { out.append(26) }
                 inGap = true
             }
         }

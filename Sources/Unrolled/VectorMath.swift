@@ -73,7 +73,8 @@ public enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r + 1
-        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &+ 127) &<< 23, to: SIMD8<Float>.self)
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt32>.self) &+ 127) &<< 23,
+                                  to: SIMD8<Float>.self)
         return (p * scale).replacing(with: 0, where: x .< -87)
     }
     // snippet.end
@@ -92,7 +93,8 @@ public enum VectorMath {
     @inline(__always)
     public static func tanh(_ x: SIMD8<Double>) -> SIMD8<Double> {
         let signBits = unsafeBitCast(x, to: SIMD8<UInt64>.self) & (1 << 63)
-        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & ~(1 << 63), to: SIMD8<Double>.self)
+        let a = unsafeBitCast(unsafeBitCast(x, to: SIMD8<UInt64>.self) & ~(1 << 63),
+                              to: SIMD8<Double>.self)
         let y = a.replacing(with: 44, where: a .> 22) * 2
         let shifted = y * log2e + roundingShift
         let k = shifted - roundingShift
@@ -112,10 +114,12 @@ public enum VectorMath {
         p = p * r + 0.5
         p = p * r + 1
         p = p * r
-        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &+ 1023) &<< 52, to: SIMD8<Double>.self)
+        let scale = unsafeBitCast((unsafeBitCast(shifted, to: SIMD8<UInt64>.self) &+ 1023) &<< 52,
+                                  to: SIMD8<Double>.self)
         let e = scale * p + (scale - 1)
         let t = (e / (e + 2)).replacing(with: 1, where: a .> 22)
-        return unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt64>.self) | signBits, to: SIMD8<Double>.self)
+        return unsafeBitCast(unsafeBitCast(t, to: SIMD8<UInt64>.self) | signBits,
+                             to: SIMD8<Double>.self)
     }
     // snippet.end
 

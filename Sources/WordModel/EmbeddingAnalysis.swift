@@ -17,11 +17,13 @@ struct EmbeddingAnalysis {
         let q = words.index[word]!, u = row(q)
         func norm(_ v: ArraySlice<Double>) -> Double { sqrt(v.reduce(0) { $0 + $1 * $1 }) }
         let nu = norm(u)
-        let scored = (0..<words.count).filter { $0 != q && words.words[$0] != "<unk>" }.map { i -> (Int, Double) in
-            let v = row(i)
-            return (i, zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } / (nu * norm(v)))
-        }
-        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count).map { (words.words[$0.0], $0.1) }
+        let scored = (0..<words.count).filter { $0 != q && words.words[$0] != "<unk>" }
+            .map { i -> (Int, Double) in
+                let v = row(i)
+                return (i, zip(u, v).reduce(0) { $0 + $1.0 * $1.1 } / (nu * norm(v)))
+            }
+        return scored.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(count)
+            .map { (words.words[$0.0], $0.1) }
     }
     // snippet.end
 

@@ -86,11 +86,14 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
 
 // snippet.word-ngram
 /// The smoothed n-gram's validation perplexity with the same vocabulary and the same text: the
-/// training ids, then every validation id in the same rows the network reads, each predicted from
-/// the words before it in its row (a row's first word from nothing, as the network starts from zero).
-func nGramPerplexity(order: Int, _ r: WordRecipe, vocabulary: Vocabulary, corpus: Corpus, trainFraction: Double) -> Double {
+/// training ids, then every validation id in the same rows the network reads, each predicted
+/// from the words before it in its row (a row's first word from nothing, as the network starts
+/// from zero).
+func nGramPerplexity(order: Int, _ r: WordRecipe, vocabulary: Vocabulary, corpus: Corpus,
+                     trainFraction: Double) -> Double {
     let (trainWords, validWords) = corpus.split(trainFraction)
-    let trainIds = vocabulary.ids(trainWords).compactMap { $0 }, validIds = vocabulary.ids(validWords).compactMap { $0 }
+    let trainIds = vocabulary.ids(trainWords).compactMap { $0 },
+        validIds = vocabulary.ids(validWords).compactMap { $0 }
     let model = NGramModel(order: order, vocabulary: vocabulary.count, training: trainIds)
     let valid = Batches(validIds, rows: r.rows, steps: r.steps)
     var nll = 0.0, n = 0

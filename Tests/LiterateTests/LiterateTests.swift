@@ -49,6 +49,33 @@ import Testing
         }
     }
 
+    @Test func listingLinesWiderThan96CharactersAreErrorsInEveryChapter() throws {
+        // Indented in the source (the region is dedented first), and with a character that takes
+        // three bytes in UTF-8: the width counts characters as a reader sees them.
+        func region(width: Int) -> String {
+            let comment = " // ∂L/∂h" + String(repeating: "·", count: width - "let a = 1 // ∂L/∂h".count)
+            return "    // snippet.wide\n    let a = 1\(comment)\n    // snippet.end\n"
+        }
+        let text = "<!-- listing: Sources/W.swift#wide -->\n<!-- /listing -->\n"
+        for chapter in ["Chapters/05-bptt.md", "Chapters/A-speed.md"] {
+            var fits = SourceRegions()
+            try fits.add(path: "Sources/W.swift", text: region(width: 96))
+            #expect(fits.regions["Sources/W.swift#wide"]?.map(\.count) == [96])
+            var s = ChapterSync(regions: fits) { _ in "" }
+            #expect(try s.render(text, chapter: chapter).contains("```swift\nlet a = 1 // ∂L/∂h"))
+
+            var wide = SourceRegions()
+            try wide.add(path: "Sources/W.swift", text: region(width: 97))
+            let line = try #require(wide.regions["Sources/W.swift#wide"]?.first)
+            #expect(line.count == 97)
+            s = ChapterSync(regions: wide) { _ in "" }
+            let error = #expect(throws: LiterateError.self) { try s.render("Intro.\n" + text, chapter: chapter) }
+            let message = error?.description ?? ""
+            #expect(message.hasPrefix("\(chapter):2: listing Sources/W.swift#wide has a line of 97 characters"))
+            #expect(message.contains("'\(line)'"))
+        }
+    }
+
     @Test func valuesMustNotBreakSentencesOrSitInCodeSpans() throws {
         var s = try sync()
         let fine = "Accuracy is <!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value --> on test.\n"
