@@ -22,21 +22,29 @@ enum Sync {
             throw UnrolledError("chapters directory \(chaptersDirectory.path) \(FileAccess.problem(error, at: chaptersDirectory.path)); run book sync from the repository's root")
         }
         var stale: [String] = [], rendered: [(URL, String)] = []
+        var failures: [String] = []    // every chapter is rendered; the errors of all are reported together
         for chapter in chapters {
             let url = root.appendingPathComponent("Chapters").appendingPathComponent(chapter)
             let text = try FileAccess.readText(url, what: "chapter", advice: "fix it, or restore it with git")
-            let new = try sync.render(text, chapter: "Chapters/\(chapter)")
-            try checkImages(new, chapter: chapter, root: root)
+            let new: String
+            do {
+                new = try sync.render(text, chapter: "Chapters/\(chapter)")
+                try checkImages(new, chapter: chapter, root: root)
+            } catch let error as LiterateError {
+                failures.append("\(error)")
+                continue
+            }
             if new != text {
                 stale.append(chapter)
                 rendered.append((url, new))
                 if check { print(firstDifference(chapter: "Chapters/\(chapter)", old: text, new: new)) }
             }
         }
-        let unused = Set(regions.regions.keys).subtracting(sync.used).sorted()
+        for failure in failures { print(failure) }
+        let unused = failures.isEmpty ? Set(regions.regions.keys).subtracting(sync.used).sorted() : []
         for region in unused { print("unused listing region \(region): show it in a chapter or remove its markers") }
         if check {
-            if stale.isEmpty && unused.isEmpty { print("Chapters are in sync with Sources/ and \(figures)/."); return true }
+            if stale.isEmpty && unused.isEmpty && failures.isEmpty { print("Chapters are in sync with Sources/ and \(figures)/."); return true }
             if !stale.isEmpty { print("Stale chapters: \(stale.joined(separator: ", ")). Run `make reproduce` (or `book sync`).") }
             return false
         }
@@ -46,7 +54,7 @@ enum Sync {
             }
         }
         print(stale.isEmpty ? "Chapters already in sync." : "Updated \(stale.joined(separator: ", ")).")
-        return unused.isEmpty
+        return unused.isEmpty && failures.isEmpty
     }
 
     /// Every image a chapter shows must exist.

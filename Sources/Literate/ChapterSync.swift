@@ -29,6 +29,7 @@ public struct ChapterSync {
     /// The chapter with every generated block refreshed.
     public mutating func render(_ text: String, chapter: String) throws -> String {
         try Self.checkMarkersKeepSentences(text, chapter: chapter)
+        //NUMBERCHECK try Self.checkNumbersInProse(text, chapter: chapter)
         let withValues = try renderValues(text, chapter: chapter)
         var out: [String] = []
         let lines = withValues.components(separatedBy: "\n")
@@ -75,6 +76,42 @@ public struct ChapterSync {
             }
         }
         try checkCodeSpans()
+    }
+
+    /// Numbers in prose come from somewhere a reader can check. A number with a decimal point or
+    /// a percent sign in a paragraph or list item must be generated (`<!-- value: … -->`), or be a
+    /// quotation of a named outside source (`<!-- quote: SOURCE -->…<!-- /quote -->`), or be a
+    /// setting written as code (`` `lr = 0.005` ``). Code blocks, math, tables, headings and
+    /// section numbers (`section 5.3`, `§5.3`) are not prose. Every number that is none of these
+    /// is reported, with its line.
+    static func checkNumbersInProse(_ text: String, chapter: String) throws {
+        var problems: [String] = [], fence: String? = nil
+        let number = try NSRegularExpression(pattern: #"(?<![\w.\-^])\d+(?:\.\d+)?\s?%|(?<![\w.^])\d*\.\d+(?!\w|\.\d)"#)
+        let exempt = try NSRegularExpression(pattern: #"(?:[Ss]ections?|§|[Cc]hapters?|Appendix|Swift|PyTorch|Python|version)\s*$"#)
+        for (n, raw) in text.components(separatedBy: "\n").enumerated() {
+            let t = raw.trimmingCharacters(in: .whitespaces)
+            if let f = fence {
+                if t.hasPrefix(f) { fence = nil }
+                continue
+            }
+            if t.hasPrefix("```") { fence = "```"; continue }
+            if t.hasPrefix("$$") { if !(t.count > 2 && t.hasSuffix("$$")) { fence = "$$" }; continue }
+            if t.hasPrefix("|") || t.hasPrefix("#") { continue }
+            var line = raw
+            for pattern in [#"<!-- value: .*?<!-- /value -->"#, #"<!-- quote: .*?<!-- /quote -->"#, #"<!--.*?-->"#,
+                            #"`+[^`]*`+"#, #"\$[^$]+\$"#, #"\]\([^)]*\)"#, #"<[^>]*>"#] {
+                line = line.replacingOccurrences(of: pattern, with: " ", options: .regularExpression)
+            }
+            let ns = line as NSString
+            for m in number.matches(in: line, range: NSRange(location: 0, length: ns.length)) {
+                let before = ns.substring(to: m.range.location)
+                if exempt.firstMatch(in: before, range: NSRange(location: 0, length: (before as NSString).length)) != nil { continue }
+                problems.append("\(chapter):\(n + 1): '\(ns.substring(with: m.range))'")
+            }
+        }
+        guard problems.isEmpty else {
+            throw LiterateError(problems.joined(separator: "\n") + "\n\(problems.count) number(s) typed into prose: generate each with a value marker, mark a quotation with <!-- quote: SOURCE -->…<!-- /quote -->, or write a setting as code")
+        }
     }
 
     /// The contents of the inline code spans of a line: text between two runs of the same number
@@ -126,13 +163,41 @@ public struct ChapterSync {
             if body.last == "" { body.removeLast() }
             return ["```text"] + body + ["```"]
         default:
-            let rows = CSV.parse(try readOutput(argument))
-            guard let header = rows.first else { throw LiterateError("\(chapter):\(line): \(argument) is empty") }
-            var table = ["| " + header.joined(separator: " | ") + " |",
-                         "|" + header.map { _ in " --- |" }.joined()]
-            for row in rows.dropFirst() { table.append("| " + row.joined(separator: " | ") + " |") }
-            return table
+            return try table(argument, chapter: chapter, line: line)
         }
+    }
+
+    /// A generated CSV as a Markdown table. `FILE.csv` alone shows every column as it is;
+    /// `FILE.csv | column[:format][=Header] | …` shows only the columns named, in that order, under
+    /// the headers given (in words, for a reader), their numbers through `format` (as in a value
+    /// marker); a field that is not a number is shown as it is.
+    func table(_ argument: String, chapter: String, line: Int) throws -> [String] {
+        let parts = argument.components(separatedBy: " | ").map { $0.trimmingCharacters(in: .whitespaces) }
+        let file = parts[0]
+        let rows = CSV.parse(try readOutput(file))
+        guard let header = rows.first else { throw LiterateError("\(chapter):\(line): \(file) is empty") }
+        // (index of the column, header shown, format)
+        var columns: [(index: Int, title: String, format: String?)] = header.indices.map { ($0, header[$0], nil) }
+        if parts.count > 1 {
+            columns = try parts.dropFirst().map { spec in
+                let (left, title) = spec.split(separator: "=", maxSplits: 1).map(String.init).splitTitle()
+                let pieces = left.split(separator: ":", maxSplits: 1).map(String.init)
+                guard let index = header.firstIndex(of: pieces[0]) else {
+                    throw LiterateError("\(chapter):\(line): \(file) has no column '\(pieces[0])' (it has \(header.joined(separator: ", ")))")
+                }
+                return (index, title ?? pieces[0], pieces.count > 1 ? pieces[1] : nil)
+            }
+        }
+        var table = ["| " + columns.map(\.title).joined(separator: " | ") + " |", "|" + columns.map { _ in " --- |" }.joined()]
+        for row in rows.dropFirst() {
+            let cells = try columns.map { c -> String in
+                let field = c.index < row.count ? row[c.index] : ""
+                guard let format = c.format, Double(field) != nil else { return field }
+                return try ValueFormat.apply(format, to: field, where: "\(chapter):\(line): \(file)")
+            }
+            table.append("| " + cells.joined(separator: " | ") + " |")
+        }
+        return table
     }
 
     /// What marks fast code: pointers, vector types, bit casts and forced inlining. The numbered
@@ -196,6 +261,11 @@ public struct ChapterSync {
         }
         return try ValueFormat.apply(parts[1], to: row[col], where: "\(chapter): \(spec)")
     }
+}
+
+extension Array where Element == String {
+    /// `["column:format", "Header"]` → `("column:format", "Header")`; no header → `nil`.
+    fileprivate func splitTitle() -> (String, String?) { (self[0], count > 1 ? self[1] : nil) }
 }
 
 enum ValueFormat {

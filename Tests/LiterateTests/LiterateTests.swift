@@ -98,6 +98,35 @@ import Testing
         #expect(out.contains("   <!-- output: c/out.txt -->\n   ```text\n   line 1\n   line 2\n   ```\n   <!-- /output -->"))
     }
 
+    @Test(.disabled("until the chapters quote or generate every number")) func numbersInProseMustBeGeneratedQuotedOrCode() throws {
+        var s = try sync()
+        let fine = """
+            Accuracy is <!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value -->; the tutorial printed
+            <!-- quote: PyTorch's tutorial -->0.2016<!-- /quote --> as its final loss, at `lr = 0.005`, as
+            section 5.3 shows, with $`\\sigma(0.5)`$ and no typed number.
+
+            | a | 0.5 |
+            ```text
+            1.25
+            ```
+            """
+        _ = try s.render(fine, chapter: "ch.md")
+        for planted in ["It reaches 82.3% accuracy.", "The loss falls to 0.2016 here.", "A loss of .5 and 12 % more."] {
+            #expect(throws: LiterateError.self, "\(planted)") { try s.render(planted + "\n", chapter: "ch.md") }
+        }
+        do { _ = try s.render("First 1.5, then 2.25.\n", chapter: "ch.md") } catch {
+            #expect("\(error)".contains("ch.md:1: '1.5'") && "\(error)".contains("ch.md:1: '2.25'"), "\(error)")
+        }
+    }
+
+    @Test func tablesShowTheColumnsAskedForUnderTheirHeaders() throws {
+        var s = try sync()
+        let text = "<!-- table: c/summary.csv | value:percent1=Value | metric=What -->\n<!-- /table -->\n"
+        let out = try s.render(text, chapter: "ch.md")
+        #expect(out.contains("| Value | What |\n| --- | --- |\n| 82.3% | accuracy |\n| 2007400.0% | count |"), "\(out)")
+        #expect(throws: LiterateError.self) { try s.render("<!-- table: c/summary.csv | nope -->\n<!-- /table -->\n", chapter: "ch.md") }
+    }
+
     @Test func badRegionsAreErrors() {
         var r = SourceRegions()
         #expect(throws: LiterateError.self) { try r.add(path: "B.swift", text: "// snippet.x\nlet a = 1\n") }
