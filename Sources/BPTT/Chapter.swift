@@ -35,6 +35,13 @@ struct BPTTChapter {
             conformance.append(row)
         }
         out.add("conformance.csv", conformance)
+
+        // BPTT at T = 3: the recursion for δ_t against the derivation's double sum.
+        let worked = WorkedExample.run(seed: seed &+ 30)
+        guard worked.doubleSumDifference <= 1e-15, worked.layerDifference <= 1e-15 else {
+            throw UnrolledError("the worked example's two gradients differ by \(worked.doubleSumDifference) and \(worked.layerDifference)")
+        }
+        out.add("worked_example.txt", worked.text)
         log("Conformance: \(files.count) cases, largest difference \(Format.number(worstConformance, digits: 2)).")
 
         // Jobs that train run in parallel; each has its own seed.
