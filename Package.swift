@@ -37,6 +37,7 @@ let package = Package(
         .executable(name: "time-series", targets: ["TimeSeries"]),
         .executable(name: "bptt", targets: ["BPTT"]),
         .executable(name: "bidirectional", targets: ["Bidirectional"]),
+        .executable(name: "diagrams", targets: ["Diagrams"]),
         .executable(name: "book", targets: ["Book"]),
     ],
     targets: [
@@ -61,6 +62,8 @@ let package = Package(
         .executableTarget(name: "TimeSeries", dependencies: ["Unrolled", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "BPTT", dependencies: ["Unrolled", "Checks", "Plot"], swiftSettings: vectorSettings),
         .executableTarget(name: "Bidirectional", dependencies: ["Unrolled", "Checks", "Plot"], swiftSettings: vectorSettings),
+        // The book's diagrams of the networks, drawn by Plot's Diagram; they read no data.
+        .executableTarget(name: "Diagrams", dependencies: ["Unrolled", "Plot"]),
 
         // MARK: - The book tool: literate sync, golden diffs, data download.
         .target(name: "Literate"),
@@ -69,7 +72,8 @@ let package = Package(
         // MARK: - Tests.
         .testTarget(name: "UnrolledTests", dependencies: ["Unrolled", "Checks"]),
         .testTarget(name: "ReferenceTests", dependencies: ["Unrolled", "Reference"]),
-        .testTarget(name: "PlotTests", dependencies: ["Plot"]),
+        // The diagrams' geometry is checked on the book's own figures (the Diagrams executable).
+        .testTarget(name: "PlotTests", dependencies: ["Plot", "Diagrams"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
         // The chapters' own code (executable targets, reached with `@testable import`).
         .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Classifier", "Unrolled", "Reference"]),
