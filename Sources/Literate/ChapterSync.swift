@@ -29,7 +29,7 @@ public struct ChapterSync {
     /// The chapter with every generated block refreshed.
     public mutating func render(_ text: String, chapter: String) throws -> String {
         try Self.checkMarkersKeepSentences(text, chapter: chapter)
-        //NUMBERCHECK try Self.checkNumbersInProse(text, chapter: chapter)
+        try Self.checkNumbersInProse(text, chapter: chapter)
         let withValues = try renderValues(text, chapter: chapter)
         var out: [String] = []
         let lines = withValues.components(separatedBy: "\n")
@@ -71,7 +71,10 @@ public struct ChapterSync {
             if t.isEmpty { try checkCodeSpans(); continue }
             if paragraph.isEmpty { start = n }
             paragraph.append(line)
-            if t.hasPrefix("<!-- value") || t.hasPrefix("<!-- /value") {
+            for inner in commentTexts(line) where inner.contains("--") {
+                throw LiterateError("\(chapter):\(n + 1): '<!--\(inner)-->' holds '--', which ends an HTML comment early on GitHub and shows the rest as text; write it another way")
+            }
+            if ["<!-- value", "<!-- /value", "<!-- quote", "<!-- /quote"].contains(where: { t.hasPrefix($0) }) {
                 throw LiterateError("\(chapter):\(n + 1): the line begins with a value marker, which ends the paragraph on GitHub (a line that begins with `<!--` is an HTML block); move the word before it onto this line")
             }
         }
@@ -112,6 +115,16 @@ public struct ChapterSync {
         guard problems.isEmpty else {
             throw LiterateError(problems.joined(separator: "\n") + "\n\(problems.count) number(s) typed into prose: generate each with a value marker, mark a quotation with <!-- quote: SOURCE -->…<!-- /quote -->, or write a setting as code")
         }
+    }
+
+    /// The text inside each `<!-- … -->` of a line that lies outside code spans.
+    static func commentTexts(_ line: String) -> [Substring] {
+        var rest = Substring(line.replacingOccurrences(of: #"`+[^`]*`+"#, with: "", options: .regularExpression)), out: [Substring] = []
+        while let open = rest.range(of: "<!--"), let close = rest[open.upperBound...].range(of: "-->") {
+            out.append(rest[open.upperBound..<close.lowerBound])
+            rest = rest[close.upperBound...]
+        }
+        return out
     }
 
     /// The contents of the inline code spans of a line: text between two runs of the same number

@@ -89,6 +89,10 @@ import Testing
         let inFence = "```text\n<!-- value: c/summary.csv#count int -->x<!-- /value -->\n```\n"
         #expect(try s.render(inFence, chapter: "ch.md").contains("20,074"))
         #expect(ChapterSync.codeSpans("a `b` c ``d ` e`` f") == ["b", "d ` e"])
+        let quoteStartsALine = "It printed\n<!-- quote: the tutorial -->0.2016<!-- /quote --> last.\n"
+        #expect(throws: LiterateError.self) { try s.render(quoteStartsALine, chapter: "ch.md") }
+        let dashes = "It printed <!-- quote: run with --data DIR -->0.2016<!-- /quote --> last.\n"
+        #expect(throws: LiterateError.self) { try s.render(dashes, chapter: "ch.md") }
     }
 
     @Test func blocksInsideAListItemKeepItsIndentation() throws {
@@ -98,11 +102,11 @@ import Testing
         #expect(out.contains("   <!-- output: c/out.txt -->\n   ```text\n   line 1\n   line 2\n   ```\n   <!-- /output -->"))
     }
 
-    @Test(.disabled("until the chapters quote or generate every number")) func numbersInProseMustBeGeneratedQuotedOrCode() throws {
+    @Test func numbersInProseMustBeGeneratedQuotedOrCode() throws {
         var s = try sync()
         let fine = """
-            Accuracy is <!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value -->; the tutorial printed
-            <!-- quote: PyTorch's tutorial -->0.2016<!-- /quote --> as its final loss, at `lr = 0.005`, as
+            Accuracy is <!-- value: c/summary.csv#accuracy percent1 -->x<!-- /value -->; the tutorial
+            printed <!-- quote: PyTorch's tutorial -->0.2016<!-- /quote --> as its final loss, at `lr = 0.005`, as
             section 5.3 shows, with $`\\sigma(0.5)`$ and no typed number.
 
             | a | 0.5 |
