@@ -1,8 +1,9 @@
 import Plot
 
 extension BookDiagrams {
-    /// The computation graph of BPTT at T = 3: the forward pass, and δ_t = ∂E/∂h_t flowing back
-    /// from each loss and from the next step.
+    /// The computation graph of BPTT at T = 3: the forward pass, and δ_t = ∂L/∂h_t flowing back
+    /// from each loss and from the next step, in chapter 5's notation (rows, `L_t` for the
+    /// course's `E_t`), with the course's column form beside it.
     static func bptt() -> Diagram {
         var d = Diagram(width: 760, height: 615)
         d.title("Backpropagation through time, T = 3")
@@ -12,7 +13,7 @@ extension BookDiagrams {
         var hs = [h0]
         for t in 1...3 {
             let x = 90 + 180 * Double(t)
-            let e = d.box("E_\(t)", at: P(x, eRow), style: Look.loss)
+            let e = d.box("L_\(t)", at: P(x, eRow), style: Look.loss)
             let y = d.box("y_\(t)", at: P(x, yRow), style: Look.output)
             let h = d.box("h_\(t)", at: P(x, hRow), style: Look.state)
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
@@ -21,7 +22,7 @@ extension BookDiagrams {
             d.arrow(from: h, to: y, offset: P(-9, 0), label: "W_y", side: .left)
             d.arrow(from: y, to: e, offset: P(-9, 0))
             d.arrow(from: e, to: y, offset: P(9, 0), style: Look.gradient)
-            d.arrow(from: y, to: h, offset: P(9, 0), label: "∂E_\(t)/∂h_\(t)", side: .right, labelInk: Diagram.Ink.vermillion,
+            d.arrow(from: y, to: h, offset: P(9, 0), label: "∂L_\(t)/∂h_\(t)", side: .right, labelInk: Diagram.Ink.vermillion,
                     style: Look.gradient)
             hs.append(h)
         }
@@ -30,11 +31,11 @@ extension BookDiagrams {
                     style: Look.gradient)
         }
         d.lines([
-            "δ_3 = ∂E_3/∂h_3        δ_t = ∂E_t/∂h_t + W_hh^T (g′(z_{t+1}) ⊙ δ_{t+1}),  t = 2, 1",
-            "∂E/∂W_hh = Σ_t (g′(z_t) ⊙ δ_t) h_{t−1}^T        ∂E/∂W_ih = Σ_t (g′(z_t) ⊙ δ_t) x_t^T",
-            "E = E_1 + E_2 + E_3,  z_t = W_hh h_{t−1} + W_ih x_t,  h_t = g(z_t),  g = tanh",
-            "Column vectors, as in section 5.1; W_ih and W_hh are the course's W_x and W_s.",
-            "Each step of δ is one product with W_hh^T: the backward pass is O(T).",
+            "δ_3 = ∂L_3/∂h_3        δ_t = ∂L_t/∂h_t + (δ_{t+1} ⊙ φ′(a_{t+1})) W_hh,   t = 2, 1",
+            "∂L/∂W_hh = Σ_t (δ^a_t)^T h_{t−1}      ∂L/∂W_ih = Σ_t (δ^a_t)^T x_t      δ^a_t = δ_t ⊙ φ′(a_t)",
+            "a_t = x_t W_ih^T + b_ih + h_{t−1} W_hh^T + b_hh,   h_t = φ(a_t),   L = L_1 + L_2 + L_3",
+            "In the course's columns: δ_t = ∂E_t/∂S_t + W_s^T (g′_1 ⊙ δ_{t+1}), E_t = L_t, W_s = W_hh.",
+            "Each step back is one product with W_hh: the backward pass is O(T), not O(T²).",
         ], at: P(380, 480))
         return d
     }
@@ -44,7 +45,7 @@ extension BookDiagrams {
         d.rule(P(380, y - 5), P(416, y - 5), ink: Diagram.Ink.text)
         d.text("forward", at: P(424, y), anchor: .start)
         d.rule(P(510, y - 5), P(546, y - 5), ink: Diagram.Ink.vermillion, dashed: true)
-        d.text("backward: δ_t = ∂E/∂h_t", at: P(554, y), anchor: .start, ink: Diagram.Ink.vermillion)
+        d.text("backward: δ_t = ∂L/∂h_t", at: P(554, y), anchor: .start, ink: Diagram.Ink.vermillion)
     }
 
     /// Truncated BPTT: T = 6 cut into chunks of k = 3 steps. The state crosses the cut as a
@@ -59,7 +60,7 @@ extension BookDiagrams {
         func column(_ t: Int) -> Double { 148 + 100 * Double(t - 1) + (t > 3 ? 40 : 0) }
         for t in 1...6 {
             let x = column(t)
-            let e = d.box("E_\(t)", at: P(x, eRow), style: Look.loss)
+            let e = d.box("L_\(t)", at: P(x, eRow), style: Look.loss)
             let h = d.box("h_\(t)", at: P(x, hRow), style: Look.state)
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
             d.arrow(from: xIn, to: h)

@@ -133,7 +133,7 @@ extension BookDiagrams {
             "each split into [r | z | n]",
             "r = σ(gi_r + gh_r)      z = σ(gi_z + gh_z)      n = tanh(gi_n + r ⊙ gh_n)",
             "h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}",
-            "PyTorch's form: r multiplies gh_n = W_hn h_{t−1} + b_hn, bias included",
+            "PyTorch's form: r multiplies gh_n = h_{t−1} W_hn^T + b_hn, bias included",
             "(Cho et al. and d2l reset h_{t−1} before the product instead).",
         ], at: P(380, 640))
         return d

@@ -44,7 +44,7 @@ extension BookDiagrams {
         var forward = [forward0], backward: [Int] = [], inputs: [Int] = []
         for t in 1...3 {
             let x = 70 + 160 * Double(t)
-            let output = d.box("[h→_\(t) ; h←_\(t)]", at: P(x, outRow), style: Look.output, size: 16)
+            let output = d.box("[h→_\(t) | h←_\(t)]", at: P(x, outRow), style: Look.output, size: 16)
             let f = d.box("h→_\(t)", at: P(x - 34, forwardRow), style: Look.state)
             let b = d.box("h←_\(t)", at: P(x + 34, backwardRow), style: Look.backward)
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
@@ -65,7 +65,7 @@ extension BookDiagrams {
         d.lines(["backward,", "t = T … 1"], at: P(705, backwardRow - 52), spacing: 21)
         d.lines([
             "h→_t = cell→(x_t, h→_{t−1})      h←_t = cell←(x_t, h←_{t+1})",
-            "output_t = [h→_t ; h←_t],  [T, B, 2H]",
+            "output_t = [h→_t | h←_t],  [T, B, 2H]",
             "Two sets of weights (W_ih, W_hh per direction, shared across t) and two initial",
             "states, here h→_0 and h←_4 (T = 3): the directions share only the input. The output",
             "at t has seen everything up to t through h→_t, and everything from t on through h←_t.",
