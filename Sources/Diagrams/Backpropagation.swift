@@ -19,7 +19,7 @@ extension BookDiagrams {
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
             d.arrow(from: xIn, to: h, label: "W_ih", side: .left)
             d.arrow(from: hs[t - 1], to: h, offset: P(0, -9), label: "W_hh")
-            d.arrow(from: h, to: y, offset: P(-9, 0), label: "W_y", side: .left)
+            d.arrow(from: h, to: y, offset: P(-9, 0), label: "W_hy", side: .left)
             d.arrow(from: y, to: e, offset: P(-9, 0))
             d.arrow(from: e, to: y, offset: P(9, 0), style: Look.gradient)
             d.arrow(from: y, to: h, offset: P(9, 0), label: "∂L_\(t)/∂h_\(t)", side: .right, labelInk: Diagram.Ink.vermillion,

@@ -2,7 +2,7 @@ import Plot
 
 /// Every diagram of the book, by file name. Each is laid out by hand on a canvas about 760 px
 /// wide, in the book's symbols: `x_t`, `h_t`, `y_t`, PyTorch's `W_ih`, `W_hh` and the head's
-/// `W_y` (the course's `W_x`, `W_s`, `W_y`), losses `L_t` (its `E_t`), `δ_t = ∂L/∂h_t`, and `T`
+/// `W_hy` (the course's `W_x`, `W_s`, `W_y`), losses `L_t` (its `E_t`), `δ_t = ∂L/∂h_t`, and `T`
 /// time, `B` batch, `H` hidden.
 enum BookDiagrams {
     static var all: [(file: String, diagram: Diagram)] {

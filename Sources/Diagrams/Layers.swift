@@ -17,7 +17,7 @@ extension BookDiagrams {
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
             d.arrow(from: xIn, to: h1, label: "W_ih^{(1)}", side: .right)
             d.arrow(from: h1, to: h2, label: "W_ih^{(2)}", side: .right)
-            d.arrow(from: h2, to: y, label: "W_y", side: .right, at: 0.7)
+            d.arrow(from: h2, to: y, label: "W_hy", side: .right, at: 0.7)
             d.arrow(from: previous.bottom, to: h1, label: "W_hh^{(1)}")
             d.arrow(from: previous.top, to: h2, label: "W_hh^{(2)}")
             previous = (h2, h1)
@@ -27,7 +27,7 @@ extension BookDiagrams {
         d.lines([
             "Layer 2 reads layer 1's states h_t^{(1)} as its inputs (after dropout, if any).",
             "Each layer has its own W_ih, W_hh, biases and initial state, shared across t;",
-            "the head W_y reads the top layer. The final states h_n, [layers · directions, B, H],",
+            "the head W_hy reads the top layer. The final states h_n, [layers · directions, B, H],",
             "hold the last state of every layer.",
         ], at: P(380, 458))
         return d

@@ -15,7 +15,7 @@ extension BookDiagrams {
         let fh = d.box("h_t", at: P(fx, hRow), style: Look.state)
         let fxIn = d.box("x_t", at: P(fx, xRow), style: Look.input)
         d.arrow(from: fxIn, to: fh, label: "W_ih", side: .left)
-        d.arrow(from: fh, to: fy, label: "W_y", side: .left)
+        d.arrow(from: fh, to: fy, label: "W_hy", side: .left)
         d.curve(from: fh, to: fh, P(fx + 95, hRow - 70), P(fx + 95, hRow + 70), start: P(fx + 12, hRow - 10), end: P(fx + 12, hRow + 10),
                 label: "W_hh", side: .right, labelGap: 4)
         d.text("=", at: P(236, hRow + 10), size: 30)
@@ -36,14 +36,14 @@ extension BookDiagrams {
             let h = d.box("h_\(t)", at: P(x, hRow), style: Look.state)
             let xIn = d.box("x_\(t)", at: P(x, xRow), style: Look.input)
             d.arrow(from: xIn, to: h, label: "W_ih", side: .right)
-            d.arrow(from: h, to: y, label: "W_y", side: .right)
+            d.arrow(from: h, to: y, label: "W_hy", side: .right)
             d.arrow(from: previous, to: h, label: "W_hh")
             previous = h
         }
         d.lines([
-            "The same weights W_ih, W_hh, W_y at every step: they are shared, and",
+            "The same weights W_ih, W_hh, W_hy at every step: they are shared, and",
             "training adds up their gradients over the T steps (the course's W_x, W_s, W_y).",
-            "h_t = tanh(x_t W_ih^T + h_{t−1} W_hh^T + b)      y_t = h_t W_y^T + b_y",
+            "h_t = tanh(x_t W_ih^T + h_{t−1} W_hh^T + b)      y_t = h_t W_hy^T + b_y",
             "x_t [B, I]     h_t [B, H]     y_t [B, C]     (B batch, I inputs, H hidden, C outputs)",
         ], at: P(380, 375))
         return d
