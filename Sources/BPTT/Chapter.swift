@@ -135,21 +135,38 @@ struct BPTTChapter {
             clipTable.append(["\(i + 1)"] + cells(unclipped) + cells(clipped))
         }
         out.add("clipping.csv", clipTable)
-        var clipChart = LineChart(title: "Elman RNN started with ρ = \(Format.number(clipping.radius)), SGD \(Format.number(clipping.learningRate)): training loss",
-                                  xLabel: "step", yLabel: "mean squared error (log scale)")
-        clipChart.logY = true
         func finite(_ r: [ClippingRun.Record], _ key: KeyPath<ClippingRun.Record, Double>) -> [(x: Double, y: Double)] {
             r.enumerated().filter { $0.element[keyPath: key].isFinite && $0.element[keyPath: key] > 0 }
                 .map { (x: Double($0.offset + 1), y: $0.element[keyPath: key]) }
         }
-        clipChart.series = [.init("no clipping", points: finite(unclipped, \.loss)),
-                            .init("clipped at norm \(Format.number(clipping.threshold))", points: finite(clipped, \.loss))]
-        out.add("clipping.svg", clipChart.svg)
-        var normChart = LineChart(title: "Gradient norm before clipping, same runs", xLabel: "step", yLabel: "‖∇L‖ (log scale)")
-        normChart.logY = true
-        normChart.series = [.init("no clipping", points: finite(unclipped, \.gradientNorm)),
-                            .init("clipped at norm \(Format.number(clipping.threshold))", points: finite(clipped, \.gradientNorm))]
-        out.add("clipping_norms.svg", normChart.svg)
+        // Two panels: every value, on a scale of hundreds of decades, where the run without
+        // clipping stops; then the clipped run's own range, which that run leaves within a few steps.
+        func clippingFigure(_ title: String, yLabel: String, _ key: KeyPath<ClippingRun.Record, Double>) -> String {
+            let runs = [LineChart.Series("no clipping", points: finite(unclipped, key)),
+                        LineChart.Series("clipped at norm \(Format.number(clipping.threshold))", points: finite(clipped, key))]
+            var whole = LineChart(title: "Every step", xLabel: "", yLabel: yLabel)
+            whole.logY = true
+            whole.series = runs
+            whole.height = 330
+            if let last = runs[0].points.last, runs[0].points.count < unclipped.count {
+                whole.annotations = [.init(x: last.x, y: last.y, text: "after step \(Int(last.x)) the loss overflows to ∞: the run stops")]
+            }
+            let band = runs[1].points.map(\.y)
+            var zoom = LineChart(title: "The range of the clipped run", xLabel: "step", yLabel: yLabel)
+            zoom.logY = true
+            zoom.series = runs
+            zoom.height = 330
+            zoom.legend = .hidden
+            zoom.yRange = (band.min() ?? 1, band.max() ?? 1)
+            let outside = runs[0].points.drop { $0.y <= zoom.yRange!.1 }
+            if let leave = outside.first, outside.allSatisfy({ $0.y > zoom.yRange!.1 }) {
+                zoom.clipNote = "▲ the run without clipping leaves this range at step \(Int(leave.x)) and never comes back"
+            }
+            return Panels(title: title, panels: [whole, zoom]).svg
+        }
+        out.add("clipping.svg", clippingFigure("Elman RNN started with ρ = \(Format.number(clipping.radius)), SGD \(Format.number(clipping.learningRate)): training loss",
+                                               yLabel: "mean squared error (log scale)", \.loss))
+        out.add("clipping_norms.svg", clippingFigure("Gradient norm before clipping, same runs", yLabel: "‖∇L‖ (log scale)", \.gradientNorm))
         func tail(_ r: ArraySlice<ClippingRun.Record>) -> Double {
             let t = r.suffix(max(1, r.count / 10)).map(\.loss)
             return t.reduce(0, +) / Double(t.count)
@@ -175,6 +192,13 @@ struct BPTTChapter {
             LineChart.Series(k >= truncation.length ? "full BPTT (k = T = \(k))" : "truncated, k = \(k)",
                              x: truncation.delays.map(Double.init), y: acc)
         }
+        // Where the curves coincide (accuracy 1 at small d) the dashes let each show through.
+        for (i, dash) in [nil, "9 4", "3 3", "12 3 2 3"].enumerated() where i < truncChart.series.count { truncChart.series[i].dash = dash }
+        let delays = truncation.delays.map(Double.init)
+        var chance = LineChart.Series("chance", x: [delays.first!, delays.last!], y: [0.5, 0.5], dashed: true)
+        (chance.colour, chance.markers, chance.lineWidth) = ("#7F7F7F", false, 1.2)
+        truncChart.series.append(chance)
+        truncChart.xTickValues = delays
         out.add("truncation.svg", truncChart.svg)
 
         var table = CSVTable(["metric", "value"])

@@ -101,6 +101,15 @@ struct GradientDecay {
         chart.logY = true
         let xs = (0..<steps).map(Double.init)
         chart.series = zip(r.labels, r.means).map { LineChart.Series($0.0, x: xs, y: $0.1) }
+        // The gated cells in thicker lines, the two LSTMs in one colour (sky blue: dashed at
+        // PyTorch's initialization, solid with the forget-gate bias), the GRU dotted in black, so
+        // that it stays visible where it runs along the LSTM.
+        for (i, style) in [(radii.count, "9 4"), (radii.count + 1, nil), (radii.count + 2, "2 3")].enumerated() where style.0 < chart.series.count {
+            chart.series[style.0].colour = i == 2 ? "#000000" : "#56B4E9"
+            chart.series[style.0].dash = style.1
+            chart.series[style.0].lineWidth = 2.4
+        }
+        chart.height = 480
         return chart.svg
     }
 }

@@ -68,6 +68,8 @@ struct BidirectionalChapter {
         let ks = lookAhead.shifts.map(Double.init)
         chart.series = [.init("unidirectional", x: ks, y: uni), .init("bidirectional", x: ks, y: bi),
                         .init("chance", x: ks, y: ks.map { _ in 1 / Double(lookAhead.symbols) }, dashed: true)]
+        (chart.series[2].colour, chart.series[2].markers, chart.series[2].lineWidth) = ("#7F7F7F", false, 1.2)
+        chart.xTickValues = ks
         out.add("lookahead.svg", chart.svg)
         let ahead = lookAhead.shifts.indices.filter { lookAhead.shifts[$0] > 0 }
 

@@ -96,6 +96,7 @@ struct CharModelChapter {
         chart.yRange = (4, 10)
         let xs = [0.5, Double(config.recipes.map(\.epochs).max()!)]
         chart.series.append(.init("\(config.nGramOrder)-gram", x: xs, y: xs.map { _ in nGram }, dashed: true))
+        chart.series[chart.series.count - 1].markers = false      // a level, not measurements
         out.add("d2l.csv", table)
         out.add("d2l_curves.csv", curves)
         out.add("d2l_curves.svg", chart.svg)
@@ -114,6 +115,7 @@ struct CharModelChapter {
             .init("held-out tail", points: whole.validPerplexity.map { (Double($0.iteration), $0.perplexity) }),
             .init("4-gram on the tail", points: whole.validPerplexity.map { (Double($0.iteration), whole.nGramPerplexity) }, dashed: true),
         ]
+        wholeChart.series[2].markers = false
         out.add("whole_text.svg", wholeChart.svg)
         out.add("whole_text_samples.txt", whole.samples.map { "temperature \(Format.number($0.temperature)):\n  \($0.text)" }.joined(separator: "\n") + "\n")
 

@@ -330,6 +330,11 @@ struct ClassifierChapter {
         var h = Heatmap(title: title, rowLabels: languages, columnLabels: languages, values: m,
                         rowAxisLabel: "true language", columnAxisLabel: "predicted language")
         h.maximum = 1
+        // Each cell as a whole percentage of its row; blank below 0.5 %.
+        h.cellText = { v in v >= 0.005 ? String(Int((100 * v).rounded())) : nil }
+        h.scaleLabel = "share of the true language's names"
+        h.scaleFormat = { "\(Int((100 * $0).rounded())) %" }
+        h.notes = ["A cell: the percentage of its row's names predicted as its column's language (blank: under 0.5\u{a0}%)."]
         return h.svg
     }
 }

@@ -198,15 +198,33 @@ struct TimeSeriesChapter {
         out.add("baselines.csv", baselineTable)
 
         let c = chosen.candidate
-        var bestChart = LineChart(title: "Test months: the chosen \(Self.cellName(c.cell)) (seed \(config.seed)) against the baselines",
-                                  xLabel: "month (0 = January 1949)", yLabel: "passengers (thousands)")
-        bestChart.series = [
-            .init("truth", x: test.map(Double.init), y: test.map { y[$0] }),
-            .init("\(Self.cellName(c.cell)), window \(c.window), H = \(c.hidden)", x: test.map(Double.init), y: chosen.runs[0].predictions),
-            .init("linear autoregression", x: test.map(Double.init), y: chosen.linearARPredictions, dashed: true),
-            .init("seasonal growth baseline", x: test.map(Double.init), y: test.map(f.seasonalGrowth), dashed: true),
+        // Two panels: the forecasts over the truth, then each forecast's error with its RMSE (the
+        // numbers computed above), where differences of a few thousand passengers can be seen.
+        let months = test.map(Double.init), truth = test.map { y[$0] }
+        let forecasts: [(name: String, values: [Double], rmse: Double, colour: String, dash: String?)] = [
+            ("\(Self.cellName(c.cell)), window \(c.window), H = \(c.hidden)", chosen.runs[0].predictions, chosen.rmse[0], "#0072B2", nil),
+            ("linear autoregression", chosen.linearARPredictions, chosen.linearAR, "#D55E00", "9 4"),
+            ("seasonal growth baseline", test.map(f.seasonalGrowth), summary.first { $0.0 == "test_rmse_seasonal_growth" }?.1 ?? .nan, "#009E73", "2 3"),
         ]
-        out.add("best_predictions.svg", bestChart.svg)
+        func styled(_ s: LineChart.Series, _ colour: String, _ dash: String?, width: Double = 2) -> LineChart.Series {
+            var s = s
+            (s.colour, s.dash, s.lineWidth) = (colour, dash, width)
+            return s
+        }
+        var bestChart = LineChart(title: "Passengers: the truth and three forecasts", xLabel: "", yLabel: "thousands")
+        bestChart.series = [styled(.init("truth", x: months, y: truth), "#000000", nil, width: 2.6)]
+            + forecasts.map { styled(.init($0.name, x: months, y: $0.values), $0.colour, $0.dash) }
+        var errorChart = LineChart(title: "Error of each forecast (prediction − truth), and its RMSE over the test months",
+                                   xLabel: "month (0 = January 1949)", yLabel: "thousands")
+        errorChart.series = [styled(.init("no error", x: [months.first!, months.last!], y: [0, 0]), "#000000", nil, width: 1)]
+            + forecasts.map { f in
+                styled(.init("\(f.name): RMSE \(Format.fixed(f.rmse, decimals: 1))", x: months, y: zip(f.values, truth).map { $0 - $1 }), f.colour, f.dash)
+            }
+        (errorChart.series[0].markers, errorChart.series[0].inLegend) = (false, false)
+        bestChart.height = 380
+        errorChart.height = 360
+        out.add("best_predictions.svg", Panels(title: "Test months: the chosen \(Self.cellName(c.cell)) (seed \(config.seed)) against the baselines",
+                                               panels: [bestChart, errorChart]).svg)
 
         var table = CSVTable(["metric", "value"])
         table.append(["best_series", ruleKind.rawValue])

@@ -69,6 +69,7 @@ struct WordModelChapter {
         let epochs = lab.trainPerplexity.indices.map { Double($0 + 1) }
         chart.series = [.init("training", x: epochs, y: lab.trainPerplexity), .init("validation (last 10 % of the book)", x: epochs, y: lab.validPerplexity),
                         .init("\(config.nGramOrder)-gram on validation", x: epochs, y: epochs.map { _ in nGramFull }, dashed: true)]
+        chart.series[2].markers = false
         out.add("recipe_curve.svg", chart.svg)
         out.add("recipe_samples.txt", lab.samples.map { "\($0.iteration): \($0.text)" }.joined(separator: "\n") + "\n")
         let shown = Set([lab.samples.first?.iteration, lab.samples.dropFirst(lab.samples.count / 10).first?.iteration,
@@ -91,6 +92,7 @@ struct WordModelChapter {
         }
         let xs = [1.0, Double(config.better.map(\.epochs).max()!)]
         betterChart.series.append(.init("\(config.nGramOrder)-gram (Kneser–Ney)", x: xs, y: xs.map { _ in nGramCut }, dashed: true))
+        betterChart.series[betterChart.series.count - 1].markers = false
         out.add("better_curves.svg", betterChart.svg)
 
         // The best model's embeddings.
@@ -107,6 +109,33 @@ struct WordModelChapter {
         var scatter = Scatter(title: "The \(config.scatterWords) most frequent words: \(config.better[bestIndex - 1].cell == .rnnTanh ? "RNN" : config.better[bestIndex - 1].cell == .gru ? "GRU" : "LSTM") embeddings, two principal components",
                               xLabel: "first principal component", yLabel: "second principal component")
         scatter.points = projected
+        // Each axis says how much of the words' variance it shows: its points' sum of squares over
+        // that of the centred rows the projection starts from (the same words, the same weights).
+        let (E, m) = (analysis.dimension, projected.count)
+        var total = 0.0
+        for e in 0..<E {
+            let column = (0..<m).map { analysis.weight[$0 * E + e] }
+            let mean = column.reduce(0, +) / Double(m)
+            total += column.reduce(0) { $0 + ($1 - mean) * ($1 - mean) }
+        }
+        if total > 0 {
+            scatter.xLabel += " (\(Format.percent(projected.reduce(0) { $0 + $1.x * $1.x } / total, decimals: 0)) % of the variance)"
+            scatter.yLabel += " (\(Format.percent(projected.reduce(0) { $0 + $1.y * $1.y } / total, decimals: 0)) % of the variance)"
+        }
+        // The two kinds of words the text contrasts, by their letters (so `me,` is a pronoun too).
+        let determinersAndPronouns: Set = ["a", "an", "the", "this", "these", "those", "my", "our", "your", "his", "her", "its", "their",
+                                           "i", "me", "we", "us", "you", "he", "him", "she", "they", "them", "it"]
+        let verbsAndPrepositions: Set = ["was", "were", "is", "are", "be", "been", "had", "have", "has", "did", "do", "could", "would",
+                                         "must", "should", "can", "will", "came", "saw", "said", "seemed", "went", "felt", "thought",
+                                         "found", "made", "began", "looked", "knew", "see", "come", "of", "in", "into", "to", "from",
+                                         "with", "upon", "on", "at", "by", "for", "about", "through", "out", "up", "down", "over",
+                                         "under", "after", "across", "towards"]
+        func bare(_ w: String) -> String { String(w.lowercased().filter(\.isLetter)) }
+        let words = projected.map(\.label)
+        scatter.groups = [("determiners and pronouns", Set(words.filter { determinersAndPronouns.contains(bare($0)) })),
+                          ("verbs and prepositions", Set(words.filter { verbsAndPrepositions.contains(bare($0)) }))]
+        scatter.otherName = "other words"
+        scatter.equalScales = true
         out.add("embeddings_pca.svg", scatter.svg)
 
         var summary = CSVTable(["metric", "value"])
