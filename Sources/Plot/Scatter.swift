@@ -109,7 +109,7 @@ public struct Scatter {
         let h = Self.labelSize * 1.1
         for i in order {
             let c = layout.points[i].centre, r = layout.points[i].radius + 2
-            let w = TextMetrics.width(points[i].label, size: Self.labelSize, bold: layout.points[i].group != nil)
+            let w = TextMetrics.width(points[i].label, size: Self.labelSize)
             // Right, left, above and below (clear of the first two), then the four diagonals.
             let candidates = [Rect(c.x + r + 1, c.y - h / 2, w, h), Rect(c.x - r - 1 - w, c.y - h / 2, w, h),
                               Rect(c.x - w / 2, c.y - h / 2 - 1 - h, w, h), Rect(c.x - w / 2, c.y + h / 2 + 1, w, h),
@@ -168,9 +168,7 @@ public struct Scatter {
                                                                       radius: p.radius, filled: true)
         }
         for l in layout.labels {
-            let g = layout.points[l.point].group
-            svg.text(l.rect.x, l.rect.y + Self.labelSize * 0.85, l.text, size: Self.labelSize, weight: g == nil ? nil : "600",
-                     fill: g == nil ? "#333333" : "#111111")
+            svg.text(l.rect.x, l.rect.y + Self.labelSize * 0.85, l.text, size: Self.labelSize, fill: layout.points[l.point].group == nil ? "#555555" : "#111111")
         }
         if let l = layout.legend { Legend.draw(&svg, items, l) }
         for (k, line) in noteLines.enumerated() {

@@ -79,7 +79,8 @@ public enum Ticks {
     /// Ticks of a log axis over `[low, high]` (both positive), at most about `maxCount`:
     /// - over three or more decades, whole decades `10^n` with `n` a multiple of 1, 2, 5, 10, 20,
     ///   25, 50 …, and unlabelled minor ticks on the other decades while there are at most 60;
-    /// - over less, 1, 2 and 5 (or 1 to 9) times powers of ten.
+    /// - over less, 1, 2 and 5 (or 1 to 9) times powers of ten, and unlabelled minor ticks at the
+    ///   other multiples.
     /// Labels are plain numbers while every tick lies within 0.001 … 10,000, powers of ten otherwise.
     public static func log(_ low: Double, _ high: Double, maxCount: Int = 9) -> (major: [Tick], minor: [Double]) {
         let l0 = Foundation.log10(low), l1 = Foundation.log10(high)
@@ -114,6 +115,14 @@ public enum Ticks {
             if picked.count >= 3 { break }
         }
         let exponents = picked.map(\.exponent)
+        // Unlabelled minor ticks at the other multiples 1 … 9 of each power of ten.
+        var minor: [Double] = []
+        for e in (e0 - 1)...(e1 + 1) {
+            for m in 1...9 where !picked.contains(where: { $0.mantissa == m && $0.exponent == e }) {
+                let v = Double(m) * Foundation.pow(10, Double(e))
+                if v >= low && v <= high { minor.append(v) }
+            }
+        }
         if exponents.allSatisfy({ $0 >= -3 && $0 <= 4 }) {
             // Each with the decimals it needs (0.05, 0.1, 0.2), as on a log axis of decades.
             let group = exponents.contains { $0 >= 4 }
@@ -122,11 +131,11 @@ public enum Ticks {
                 var s = String(format: "%.\(max(0, -p.exponent))f", v)
                 if group { s = grouped(s) }
                 return Tick(value: v, label: s)
-            }, [])
+            }, minor)
         }
         return (picked.map { p in
             Tick(value: Double(p.mantissa) * Foundation.pow(10, Double(p.exponent)), label: "\(p.mantissa)×" + powerLabel(p.exponent))
-        }, [])
+        }, minor)
     }
 
     /// Whole decades within `[low, high]` (both positive), for a log axis: see `log(_:_:maxCount:)`.

@@ -135,7 +135,7 @@ struct WordModelChapter {
         scatter.groups = [("determiners and pronouns", Set(words.filter { determinersAndPronouns.contains(bare($0)) })),
                           ("verbs and prepositions", Set(words.filter { verbsAndPrepositions.contains(bare($0)) }))]
         scatter.otherName = "other words"
-        scatter.equalScales = true
+        scatter.height = 620
         out.add("embeddings_pca.svg", scatter.svg)
 
         var summary = CSVTable(["metric", "value"])
