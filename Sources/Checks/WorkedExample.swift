@@ -3,10 +3,10 @@ import Unrolled
 
 /// Backpropagation through time at `T = 3`, computed twice: `δ_t` by the recursion the layers
 /// use, and the gradient of `W_hh` by the `O(T²)` double sum of the derivation, every path from
-/// each error `E_t` back to each step `k` where the weight acted. The two agree to rounding.
+/// each error `L_t` back to each step `k` where the weight acted. The two agree to rounding.
 ///
 /// The network is an Elman layer (tanh) with `I = 2`, `H = 2`, one sequence (`B = 1`), and the
-/// loss `E = Σ_t E_t` with `E_t = h_t · R_t` for fixed random rows `R_t`, so that `∂E_t/∂h_t = R_t`.
+/// loss `L = Σ_t L_t` with `L_t = h_t · R_t` for fixed random rows `R_t`, so that `∂L_t/∂h_t = R_t`.
 /// Row vectors throughout, as in the book's layers: `h_t = tanh(x_t W_ihᵀ + b + h_{t-1} W_hhᵀ)`.
 public enum WorkedExample {
     public struct Result {
@@ -25,7 +25,7 @@ public enum WorkedExample {
         let R = (0..<T).map { _ in Matrix(rows: 1, columns: H, values: (0..<H).map { _ in rng.uniform(-1, 1) }) }
         let Whh = Matrix(layer.weightHH)
 
-        // forward: h_0 = 0, h_1 … h_T, and g'_t = 1 - h_t²
+        // forward: h_0 = 0, h_1 … h_T, and φ'(a_t) = 1 - h_t², written g'_t
         let trace = layer.forward(.dense(xs.flatMap(\.values)), steps: T, batch: 1)
         let h = (0...T).map { Matrix(rows: 1, columns: H, values: Array(trace.states[($0 * H)..<(($0 + 1) * H)])) }
         let g = (0...T).map { 1 - h[$0] .* h[$0] }                    // g[t] for t ≥ 1
@@ -37,11 +37,11 @@ public enum WorkedExample {
         var recursion = Matrix(rows: H, columns: H)                    // Σ_t (δ_t ⊙ g'_t)ᵀ h_{t-1}
         for t in 1...T { recursion += (delta[t] .* g[t]).transposed * h[t - 1] }
 
-        // the double sum: Σ_t Σ_{k ≤ t} ((∂E_t/∂h_t) (∂h_t/∂h_k) ⊙ g'_k)ᵀ h_{k-1}, where carrying a
+        // the double sum: Σ_t Σ_{k ≤ t} ((∂L_t/∂h_t) (∂h_t/∂h_k) ⊙ g'_k)ᵀ h_{k-1}, where carrying a
         // row v from h_j back to h_{j-1} is v ← (v ⊙ g'_j) W_hh
         var doubleSum = Matrix(rows: H, columns: H)
         for t in 1...T {
-            var v = R[t - 1]                                            // ∂E_t/∂h_t
+            var v = R[t - 1]                                            // ∂L_t/∂h_t
             for k in stride(from: t, through: 1, by: -1) {
                 doubleSum += (v .* g[k]).transposed * h[k - 1]          // the path that ends at step k
                 v = (v .* g[k]) * Whh                                   // one step further back
@@ -57,13 +57,13 @@ public enum WorkedExample {
         func row(_ m: Matrix) -> String { "[" + m.values.map { Format.number($0, digits: 6) }.joined(separator: ", ") + "]" }
         func rows(_ m: Matrix) -> String { (0..<m.rows).map { row(m.rows($0..<($0 + 1))) }.joined(separator: "\n    ") }
         let d1 = largest(recursion, doubleSum), d2 = largest(recursion, fromLayer)
-        var lines = ["Elman layer (tanh), I = 2, H = 2, T = 3, one sequence; E = Σ_t h_t · R_t, so ∂E_t/∂h_t = R_t", ""]
+        var lines = ["Elman layer (tanh), I = 2, H = 2, T = 3, one sequence; L = Σ_t h_t · R_t, so ∂L_t/∂h_t = R_t", ""]
         for t in 1...T { lines.append("R_\(t) = \(row(R[t - 1]))") }
         lines.append("")
         for t in stride(from: T, through: 1, by: -1) { lines.append("δ_\(t) = \(row(delta[t]))") }
-        lines += ["", "∂E/∂W_hh by the recursion, Σ_t (δ_t ⊙ g'_t)ᵀ h_(t-1):", "    " + rows(recursion),
-                  "∂E/∂W_hh by the double sum over t and k ≤ t:", "    " + rows(doubleSum),
-                  "∂E/∂W_hh from the layer's backward pass:", "    " + rows(fromLayer), "",
+        lines += ["", "∂L/∂W_hh by the recursion, Σ_t (δ_t ⊙ φ'(a_t))ᵀ h_(t-1):", "    " + rows(recursion),
+                  "∂L/∂W_hh by the double sum over t and k ≤ t:", "    " + rows(doubleSum),
+                  "∂L/∂W_hh from the layer's backward pass:", "    " + rows(fromLayer), "",
                   "largest difference, recursion against double sum: \(Format.number(d1, digits: 2))",
                   "largest difference, recursion against the layer: \(Format.number(d2, digits: 2))"]
         return Result(text: lines.joined(separator: "\n") + "\n", doubleSumDifference: d1, layerDifference: d2)

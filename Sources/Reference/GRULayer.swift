@@ -93,9 +93,7 @@ public final class GRULayer: SequenceLayer {
     ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
-        var h = Matrix(rows: B, columns: hiddenSize,
-                       values: h0 ?? [Double](repeating: 0, count: B * hiddenSize))
-        var states = [h], caches: [Matrix] = []
+        var h = Matrix(h0, rows: B, columns: hiddenSize), states = [h], caches: [Matrix] = []
         for xt in x.steps(T, batch: B, inputSize: inputSize) {
             let step = stepForward(xt, h, w)
             h = step.h
@@ -113,18 +111,13 @@ public final class GRULayer: SequenceLayer {
         inputGradient: Bool
     ) -> SequenceGradient {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
-        let T = trace.steps, B = trace.batch, H = hiddenSize
-        let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
-        let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)
-        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)    // h0 ... h_T
-        let caches = split(trace.cache, steps: T, rows: B, columns: 4 * H)
-            .map(StepCache.init(stacked:))
-        let dOut = dOutputs.map { split($0, steps: T, rows: B, columns: H) }
-        var dhNext = Matrix(rows: B, columns: H,
-                            values: dLast ?? [Double](repeating: 0, count: B * H))
-        var dw = w.zeros, dxs: [Matrix] = []
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))  // both paths into h_t
+        let H = hiddenSize, w = CellWeights(weightIH, weightHH, biasIH, biasHH)
+        let xs = trace.inputSteps(inputSize), hs = trace.stateSteps(H)   // x_1..x_T, h_0..h_T
+        let caches = trace.cacheSteps(4 * H).map(StepCache.init(stacked:))
+        let dOut = trace.gradientSteps(dOutputs, H)                  // ∂L/∂h_t from above
+        var dhNext = Matrix(dLast, rows: trace.batch, columns: H), dw = w.zeros, dxs: [Matrix] = []
+        for t in stride(from: trace.steps - 1, through: 0, by: -1) {
+            let dh = dhNext + dOut[t]                                    // both paths into h_t
             let step = stepBackward(dh, xs[t], hs[t], caches[t], w)
             dw += step.dw                                                // same weights every step
             dhNext = step.dhPrev

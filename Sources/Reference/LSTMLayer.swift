@@ -95,10 +95,9 @@ public final class LSTMLayer: SequenceLayer {
         _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
     ) -> SequenceTrace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
-        let w = CellWeights(weightIH, weightHH, biasIH, biasHH),
-            zeros = [Double](repeating: 0, count: B * hiddenSize)
-        var h = Matrix(rows: B, columns: hiddenSize, values: h0 ?? zeros)
-        var c = Matrix(rows: B, columns: hiddenSize, values: c0 ?? zeros)
+        let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
+        let H = hiddenSize
+        var h = Matrix(h0, rows: B, columns: H), c = Matrix(c0, rows: B, columns: H)
         var states = [h], cells = [c], caches: [Matrix] = []
         for xt in x.steps(T, batch: B, inputSize: inputSize) {
             let step = stepForward(xt, h, c, w)
@@ -117,20 +116,15 @@ public final class LSTMLayer: SequenceLayer {
         inputGradient: Bool
     ) -> SequenceGradient {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
-        let T = trace.steps, B = trace.batch, H = hiddenSize,
-            zeros = [Double](repeating: 0, count: B * H)
-        let w = CellWeights(weightIH, weightHH, biasIH, biasHH)
-        let xs = trace.inputs.steps(T, batch: B, inputSize: inputSize)
-        let hs = split(trace.states, steps: T + 1, rows: B, columns: H)    // h0 ... h_T
-        let cs = split(trace.cells, steps: T + 1, rows: B, columns: H)     // c0 ... c_T
-        let caches = split(trace.cache, steps: T, rows: B, columns: 5 * H)
-            .map(StepCache.init(stacked:))
-        let dOut = dOutputs.map { split($0, steps: T, rows: B, columns: H) }
-        var dhNext = Matrix(rows: B, columns: H, values: dLast ?? zeros)
-        var dcNext = Matrix(rows: B, columns: H, values: dLastCell ?? zeros)
+        let B = trace.batch, H = hiddenSize, w = CellWeights(weightIH, weightHH, biasIH, biasHH)
+        let xs = trace.inputSteps(inputSize), hs = trace.stateSteps(H), cs = trace.cellSteps(H)
+        let caches = trace.cacheSteps(5 * H).map(StepCache.init(stacked:))
+        let dOut = trace.gradientSteps(dOutputs, H)                  // ∂L/∂h_t from above
+        var dhNext = Matrix(dLast, rows: B, columns: H)
+        var dcNext = Matrix(dLastCell, rows: B, columns: H)
         var dw = w.zeros, dxs: [Matrix] = []
-        for t in stride(from: T - 1, through: 0, by: -1) {
-            let dh = dhNext + (dOut?[t] ?? Matrix(rows: B, columns: H))  // both paths into h_t
+        for t in stride(from: trace.steps - 1, through: 0, by: -1) {
+            let dh = dhNext + dOut[t]                                    // both paths into h_t
             let step = stepBackward(dh, dcNext, xs[t], hs[t], cs[t], caches[t], w)
             dw += step.dw                                                // same weights every step
             (dhNext, dcNext) = (step.dhPrev, step.dcPrev)
