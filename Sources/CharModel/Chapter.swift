@@ -19,6 +19,8 @@ struct CharModelConfig {
     var whole = WholeText()
     /// min-char-rnn: hidden 100, chunks of 25 raw characters, Adagrad 0.1.
     var minChar = MinCharSetting()
+    /// The best network and the n-gram model on growing amounts of text, at a fixed budget of steps.
+    var dataSize = DataSize()
 
     init(quick: Bool) {
         guard quick else { return }
@@ -26,6 +28,7 @@ struct CharModelConfig {
         d2l.trainWindows = 300; d2l.validWindows = 100; d2l.validBatch = 64
         for i in recipes.indices { recipes[i].hidden = 8; recipes[i].epochs = 1 }
         whole.hidden = 8; whole.iterations = 20; whole.evaluateEvery = 10; whole.sampleLength = 20; whole.trainFraction = 0.99
+        dataSize.sizes = [1_000, 4_000]; dataSize.stepsPerRun = 20; dataSize.recipe.hidden = 8
         minChar.iterations = 200; minChar.hidden = 8; minChar.sampleLength = 20; minChar.sampleAt = [100, 200]
     }
 }
@@ -61,7 +64,7 @@ struct CharModelChapter {
             + config.toy.characters.enumerated().map { "\($0): '\($1)'" }.joined(separator: "  ") + "\n")
 
         // Everything that trains, on both cores.
-        enum Job { case d2l(D2LSetup.Result), whole(WholeText.Result), minChar(MinCharResult) }
+        enum Job { case d2l(D2LSetup.Result), whole(WholeText.Result), minChar(MinCharResult), dataSize(DataSize.Row) }
         var jobs: [(Cancellation) throws -> Job] = []
         func timed(_ name: String, _ body: @escaping (Cancellation) throws -> Job) -> (Cancellation) throws -> Job {
             { c in let clock = Stopwatch(); let r = try body(c); log("  \(name) trained in \(Format.fixed(clock.seconds, decimals: 1)) s"); return r }
@@ -71,7 +74,12 @@ struct CharModelChapter {
         }
         jobs.append(timed("whole text") { .whole(try config.whole.run(text.symbols, seed: seed &+ 20, cancel: $0)) })
         jobs.append(timed("min-char-rnn") { .minChar(try runMinChar(config.minChar, raw: text.raw, seed: seed &+ 30, cancel: $0)) })
-        log("Training \(config.recipes.count) models on d2l's split, one on the whole text and min-char-rnn …")
+        // Random streams of their own (seed + 60, 61, …), so that no other stream moves.
+        let dataSizes = config.dataSize.characters(text.symbols)
+        for (k, n) in dataSizes.enumerated() {
+            jobs.append(timed("data size \(n)") { .dataSize(try config.dataSize.run(characters: n, text: text.symbols, seed: seed &+ UInt64(60 + k), cancel: $0)) })
+        }
+        log("Training \(config.recipes.count) models on d2l's split, one on the whole text, min-char-rnn and \(dataSizes.count) on growing texts …")
         let results = try parallelMap(jobs)
 
         // d2l's setup
@@ -136,6 +144,25 @@ struct CharModelChapter {
         for r in checks { check.append([r.name, "\(r.entriesChecked)", Format.number(r.relativeError, digits: 2)]) }
         out.add("gradcheck.csv", check)
 
+        // The amount of text, at a fixed budget of training steps.
+        var sizeTable = CSVTable(["characters", "network_valid_perplexity", "ngram_valid_perplexity"])
+        var sizeRows: [DataSize.Row] = []
+        for k in dataSizes.indices {
+            guard case .dataSize(let row) = results[config.recipes.count + 2 + k] else { preconditionFailure() }
+            sizeRows.append(row)
+            log("\(row.characters) characters: network \(Format.fixed(row.networkPerplexity, decimals: 3)), \(config.dataSize.nGramOrder)-gram \(Format.fixed(row.nGramPerplexity, decimals: 3))")
+            sizeTable.append(["\(row.characters)", Format.fixed(row.networkPerplexity, decimals: 4), Format.fixed(row.nGramPerplexity, decimals: 4)])
+        }
+        out.add("data_size.csv", sizeTable)
+        let ds = config.dataSize
+        var sizeChart = LineChart(title: "More training text, the same \(ds.stepsPerRun) steps: validation perplexity on the held-out tail",
+                                  xLabel: "training characters (from the start of the book)", yLabel: "per-token perplexity")
+        sizeChart.series = [
+            .init("\(ds.recipe.name) (H = \(ds.recipe.hidden))", points: sizeRows.map { (Double($0.characters), $0.networkPerplexity) }),
+            .init("\(ds.nGramOrder)-gram (Kneser–Ney)", points: sizeRows.map { (Double($0.characters), $0.nGramPerplexity) }, dashed: true),
+        ]
+        out.add("data_size.svg", sizeChart.svg)
+
         var summary = CSVTable(["metric", "value"])
         func add(_ k: String, _ v: Double, _ digits: Int = 4) { summary.append([k, Format.number(v, digits: digits)]) }
         summary.append(["toy_completion", toy.completion])
@@ -161,6 +188,8 @@ struct CharModelChapter {
         add("min_char_rnn_passes", Double(config.minChar.iterations * config.minChar.chunk) / Double(text.raw.count))
         add("d2l_train_characters", Double(config.d2l.trainWindows + config.d2l.steps), 6)
         add("gradcheck_max_rel_error", checks.map(\.relativeError).max()!, 2)
+        add("data_size_training_steps", Double(ds.stepsPerRun), 6)
+        add("data_size_largest_characters", Double(sizeRows.last!.characters), 6)
         out.add("summary.csv", summary)
         return out
     }
