@@ -76,6 +76,10 @@ struct WordModelChapter {
                          lab.samples.dropFirst(lab.samples.count / 2).first?.iteration, lab.samples.last?.iteration].compactMap { $0 })
         out.add("recipe_samples_selected.txt", lab.samples.filter { shown.contains($0.iteration) }
             .map { "after \($0.iteration) iterations:\n  \($0.text)" }.joined(separator: "\n") + "\n")
+        // The lab's sampler (uniform among the top 5) on the same model at the same iterations.
+        out.add("topk_lab_samples.txt", "the lab's sampler: uniform among the top \(config.recipe.topK) words\n"
+            + lab.labSamples.filter { shown.contains($0.iteration) }
+            .map { "after \($0.iteration) iterations:\n  \($0.text)" }.joined(separator: "\n") + "\n")
 
         // Every model side by side.
         var table = CSVTable(["model", "vocabulary", "epochs_run", "epoch_kept", "train_perplexity", "valid_perplexity", "ngram_valid_perplexity"])

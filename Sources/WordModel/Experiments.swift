@@ -30,6 +30,8 @@ struct WordRun {
     var trainPerplexity: [Double] = [], validPerplexity: [Double] = []
     var bestEpoch = 0
     var samples: [(iteration: Int, text: String)] = []
+    /// Samples from the same model at the same iterations, drawn as the lab draws them.
+    var labSamples: [(iteration: Int, text: String)] = []
     var iterations = 0
     var model: WordModel?
     var words: Vocabulary?
@@ -52,6 +54,8 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
     let model = WordModel(cell: r.cell, vocabulary: vocabulary.count, embedding: r.embedding, hidden: r.hidden, rng: &rng)
     var adam = Adam(learningRate: r.learningRate)
     var draw = SeededRandom(seed: seed &+ 1)
+    // the lab's sampler draws from a stream of its own, so the book's samples stay as they were
+    var labDraw = SeededRandom(seed: seed &+ 1_000)
     var run = WordRun(vocabulary: vocabulary.count, words: vocabulary)
     var best: [[Double]] = [], bestValid = Double.infinity
     for epoch in 1...r.epochs {
@@ -66,6 +70,8 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
             if r.sampleEvery > 0 && run.iterations % r.sampleEvery == 0 {
                 let ids = model.sample(prompt: promptIds, count: r.sampleWords, topK: r.topK, rng: &draw)
                 run.samples.append((run.iterations, ids.map { vocabulary.words[$0] }.joined(separator: " ")))
+                let labIds = model.sampleUniform(prompt: promptIds, count: r.sampleWords, topK: r.topK, rng: &labDraw)
+                run.labSamples.append((run.iterations, labIds.map { vocabulary.words[$0] }.joined(separator: " ")))
             }
         }
         run.trainPerplexity.append(exp(total / Double(count)))

@@ -74,4 +74,24 @@ final class WordModel {
         return out
     }
     // snippet.end
+
+    // snippet.top-k-lab
+    /// The lab's `sampleFromRNN`: reads `prompt`, then adds `count` words, each one of the `k`
+    /// likeliest next words, all `k` with the same chance whatever their probabilities.
+    func sampleUniform(prompt: [Int], count: Int, topK k: Int, rng: inout SeededRandom) -> [Int] {
+        var out = prompt
+        var trace = net.forward(.dense(embedding.forward(prompt)), steps: prompt.count, batch: 1)
+        for _ in 0..<count {
+            let z = head.forward(Array(trace.output.suffix(net.configuration.hiddenSize)), batch: 1)
+            // the k largest logits, ties to the smaller id, as in `sample`
+            let top = Array(z.indices.sorted { z[$0] != z[$1] ? z[$0] > z[$1] : $0 < $1 }.prefix(k))
+            // np.random.choice(top): each of the k with probability 1/k
+            let next = top[rng.int(below: k)]
+            out.append(next)
+            trace = net.forward(.dense(embedding.forward([next])), steps: 1, batch: 1,
+                                h0: trace.hN, c0: net.hasCellState ? trace.cN : nil)
+        }
+        return out
+    }
+    // snippet.end
 }
