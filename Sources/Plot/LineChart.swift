@@ -163,14 +163,7 @@ public struct LineChart {
             let gaps = zip(chosen, chosen.dropFirst()).map { abs($0.1 - $0.0) }.filter { $0 > 0 }
             xTicks = zip(chosen, Ticks.labels(chosen, step: gaps.min() ?? 1)).map { Tick(value: $0.0, label: $0.1) }
         } else {
-            for count in [8, 6, 5, 4, 3, 2] {
-                xTicks = Ticks.linear(x0, x1, count: count)
-                let boxes = xTicks.map { t -> (Double, Double) in
-                    let w = TextMetrics.width(t.label, size: FontSize.tick, markup: true)
-                    return (fx(t.value) - w / 2, fx(t.value) + w / 2)
-                }
-                if zip(boxes, boxes.dropFirst()).allSatisfy({ $0.0.1 + 12 <= $0.1.0 }) { break }
-            }
+            xTicks = Ticks.fitting(x0, x1, counts: [8, 6, 5, 4, 3, 2], position: fx)
         }
 
         var layout = Layout(width: width, height: height, plot: plot)

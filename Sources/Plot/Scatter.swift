@@ -83,15 +83,7 @@ public struct Scatter {
         }
         func fx(_ x: Double) -> Double { plot.x + (x - x0) / (x1 - x0) * plot.width }
         func fy(_ y: Double) -> Double { plot.maxY - (y - y0) / (y1 - y0) * plot.height }
-        var xTicks: [Tick] = []
-        for count in [8, 6, 5, 4, 3] {
-            xTicks = Ticks.linear(x0, x1, count: count)
-            let boxes = xTicks.map { t -> (Double, Double) in
-                let w = TextMetrics.width(t.label, size: FontSize.tick, markup: true)
-                return (fx(t.value) - w / 2, fx(t.value) + w / 2)
-            }
-            if zip(boxes, boxes.dropFirst()).allSatisfy({ $0.0.1 + 12 <= $0.1.0 }) { break }
-        }
+        let xTicks = Ticks.fitting(x0, x1, counts: [8, 6, 5, 4, 3], position: fx)
 
         var layout = Layout(width: width, height: height, plot: plot)
         layout.xTicks = xTicks

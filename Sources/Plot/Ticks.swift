@@ -67,6 +67,21 @@ public enum Ticks {
     }
 
     /// About `count` ticks of a linear axis over `[low, high]`, labelled in one style.
+    /// The linear ticks of `low ... high` for the first of `counts` whose labels, centred at
+    /// `position(value)`, leave at least 12 px between neighbours (the last count if none does).
+    static func fitting(_ low: Double, _ high: Double, counts: [Int], position: (Double) -> Double) -> [Tick] {
+        var ticks: [Tick] = []
+        for count in counts {
+            ticks = linear(low, high, count: count)
+            let boxes = ticks.map { t -> (Double, Double) in
+                let w = TextMetrics.width(t.label, size: FontSize.tick, markup: true)
+                return (position(t.value) - w / 2, position(t.value) + w / 2)
+            }
+            if zip(boxes, boxes.dropFirst()).allSatisfy({ $0.0.1 + 12 <= $0.1.0 }) { break }
+        }
+        return ticks
+    }
+
     public static func linear(_ low: Double, _ high: Double, count: Int) -> [Tick] {
         let v = values(low, high, count: count)
         return zip(v, labels(v, step: step(low, high, count: count))).map { Tick(value: $0.0, label: $0.1) }
