@@ -4,8 +4,10 @@ import Foundation
 /// matrix (rows: true class, columns: predicted class).
 ///
 /// The colour bar is one continuous gradient (the same piecewise-linear scale as the cells),
-/// with ticks and a label saying what it measures; each cell can show its value in a text that
-/// is drawn only when it fits the cell.
+/// with ticks and a label saying what it measures, laid along the bottom of the grid so that the
+/// grid gets the figure's whole width; each cell can show its value in a text that is drawn only
+/// when it fits the cell. At 32 px a cell holds "100" at 15 px, which is still 8 px high when
+/// GitHub shrinks a 720 px figure to a phone's 400.
 public struct Heatmap {
     public var title: String
     public var rowLabels: [String]
@@ -65,7 +67,7 @@ public struct Heatmap {
     public var svg: String { render().svg.text }
     public func layout() -> Layout { render().layout }
 
-    static let cell = 30.0, labelSize = 14.0, valueSize = 12.0
+    static let cell = 32.0, labelSize = 15.0, valueSize = 15.0
 
     func render() -> (svg: SVG, layout: Layout) {
         let rows = rowLabels.count, cols = columnLabels.count
@@ -82,18 +84,19 @@ public struct Heatmap {
 
         let gridW = cell * Double(cols), gridH = cell * Double(rows)
         let left = 14 + 22 + 8 + rowLabelWidth + 8
-        let barX = left + gridW + 24, barW = 16.0
-        let naturalWidth = barX + barW + 10 + tickWidth + (scaleLabel == nil ? 0 : 30) + 14
+        let naturalWidth = left + gridW + 8 + tickWidth / 2
         let titleLines = TextMetrics.wrap(title, size: FontSize.title, bold: true, maxWidth: max(naturalWidth, 480) - 24)
         let width = max(naturalWidth, TextMetrics.width(titleLines.first ?? "", size: FontSize.title, bold: true) + 24)
         let top = 30 + 23 * Double(titleLines.count - 1) + 16 + columnLabelWidth + 10
         let grid = Rect(left, top, gridW, gridH)
-        let bar = Rect(barX, top, barW, gridH)
+        // The colour bar: under the column axis label, as wide as the grid, value 0 on the left.
+        let bar = Rect(left, grid.maxY + 56, gridW, 14)
         var layout = Layout(width: width, height: 0, grid: grid, bar: bar)
         layout.barTicks = ticks
 
+        let noteTop = bar.maxY + 30 + (scaleLabel == nil ? 0 : 24)
         let noteLines = notes.flatMap { TextMetrics.wrap($0, size: FontSize.note, maxWidth: width - 28) }
-        let height = grid.maxY + 52 + 19 * Double(noteLines.count) + (noteLines.isEmpty ? 0 : 4)
+        let height = noteTop + 14 + 19 * Double(noteLines.count) + (noteLines.isEmpty ? 0 : 4)
         layout.height = height
 
         var svg = SVG(width: width, height: height)
@@ -125,24 +128,22 @@ public struct Heatmap {
         svg.text(left + gridW / 2, grid.maxY + 36, columnAxisLabel + " (columns)", size: FontSize.axis, anchor: .middle, markup: true)
         svg.text(26, top + gridH / 2, rowAxisLabel + " (rows)", size: FontSize.axis, anchor: .middle, rotate: -90, markup: true)
 
-        // The colour bar: one gradient through the scale's colours, value 0 at the bottom.
+        // The colour bar: one gradient through the scale's colours, value 0 on the left.
         let stopElements = Self.stops.enumerated().map { i, s in
             "<stop offset=\"\(SVG.num(Double(i) / Double(Self.stops.count - 1)))\" stop-color=\"\(String(format: "#%02x%02x%02x", Int(s.0), Int(s.1), Int(s.2)))\"/>"
         }
-        svg.define("<linearGradient id=\"scale\" x1=\"0\" y1=\"1\" x2=\"0\" y2=\"0\">" + stopElements.joined() + "</linearGradient>")
-        svg.rect(barX, top, barW, gridH, fill: "url(#scale)", stroke: "#444444")
+        svg.define("<linearGradient id=\"scale\" x1=\"0\" y1=\"0\" x2=\"1\" y2=\"0\">" + stopElements.joined() + "</linearGradient>")
+        svg.rect(bar.x, bar.y, bar.width, bar.height, fill: "url(#scale)", stroke: "#444444")
         for t in ticks {
-            let y = top + gridH * (1 - t.value / scale)
-            svg.line(barX + barW, y, barX + barW + 5, y, stroke: "#444444")
-            svg.text(barX + barW + 8, y + FontSize.tick * 0.35, t.label, size: FontSize.tick)
+            let x = bar.x + bar.width * t.value / scale
+            svg.line(x, bar.maxY, x, bar.maxY + 5, stroke: "#444444")
+            svg.text(x, bar.maxY + 20, t.label, size: FontSize.tick, anchor: .middle)
         }
         if let scaleLabel {
-            let x = barX + barW + 10 + tickWidth + 20
-            let size = min(FontSize.axis, FontSize.axis * gridH / max(TextMetrics.width(scaleLabel, size: FontSize.axis, markup: true), 1))
-            svg.text(x, top + gridH / 2, scaleLabel, size: max(size, 11), anchor: .middle, rotate: -90, markup: true)
+            svg.text(bar.x + bar.width / 2, bar.maxY + 44, scaleLabel, size: FontSize.axis, anchor: .middle, markup: true)
         }
         for (k, line) in noteLines.enumerated() {
-            svg.text(14, grid.maxY + 64 + 19 * Double(k), line, size: FontSize.note, fill: "#444444", markup: true)
+            svg.text(14, noteTop + 14 + 19 * Double(k), line, size: FontSize.note, fill: "#444444", markup: true)
         }
         return (svg, layout)
     }

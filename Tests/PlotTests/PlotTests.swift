@@ -99,6 +99,9 @@ final class SVGReader: NSObject, XMLParserDelegate {
         #expect(h.svg.contains("<linearGradient") && h.svg.contains("fill=\"url(#scale)\""))
         let layout = h.layout()
         #expect(layout.cellTexts.count == 5)
+        // The colour bar lies under the grid, as wide as it, and the figure holds its label.
+        #expect(layout.bar.y > layout.grid.maxY && layout.bar.x == layout.grid.x && layout.bar.width == layout.grid.width)
+        #expect(layout.height >= layout.bar.maxY + 44 && layout.width >= layout.grid.maxX)
         for t in layout.cellTexts {
             let cell = Rect(layout.grid.x + Heatmap.cell * Double(t.column), layout.grid.y + Heatmap.cell * Double(t.row), Heatmap.cell, Heatmap.cell)
             #expect(cell.contains(t.rect), "the value \(t.text) does not fit its cell")
