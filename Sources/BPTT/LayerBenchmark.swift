@@ -68,13 +68,13 @@ enum KernelBenchmark {
             var dw32 = [Float](repeating: 0, count: vocabulary * features)
             var dx32 = [Float](repeating: 0, count: rows * features)
             time("float-nt-logits") {
-                FloatProduct.addProductTransposedB(m: rows, n: vocabulary, k: features, a: x32, lda: features, b: w32, ldb: features, c: &y32, ldc: vocabulary)
+                MatrixProduct.addProductTransposedB(m: rows, n: vocabulary, k: features, a: x32, lda: features, b: w32, ldb: features, c: &y32, ldc: vocabulary)
             }
             time("float-tn-weight-grad") {
-                FloatProduct.addProductTransposedA(m: vocabulary, n: features, k: rows, a: dy32, lda: vocabulary, b: x32, ldb: features, c: &dw32, ldc: features)
+                MatrixProduct.addProductTransposedA(m: vocabulary, n: features, k: rows, a: dy32, lda: vocabulary, b: x32, ldb: features, c: &dw32, ldc: features)
             }
             time("float-nn-input-grad") {
-                FloatProduct.addProduct(m: rows, n: features, k: vocabulary, a: dy32, lda: vocabulary, b: w32, ldb: features, c: &dx32, ldc: features)
+                MatrixProduct.addProduct(m: rows, n: features, k: vocabulary, a: dy32, lda: vocabulary, b: w32, ldb: features, c: &dx32, ldc: features)
             }
         }
         MatrixProduct.maxThreads = 1

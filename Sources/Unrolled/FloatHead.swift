@@ -36,14 +36,15 @@ public final class FloatHead {
         let bias = b32.count == V ? b32 : [Float](repeating: 0, count: V)
         // logits [N, V] = b + h Wᵀ
         var z = [Float](unsafeUninitializedCapacity: N * V) { z, count in
-            FloatProduct.productTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H,
-                                            bias: bias, c: z.baseAddress!, ldc: V)
+            for n in 0..<N { for v in 0..<V { z[n * V + v] = bias[v] } }
             count = N * V
         }
+        MatrixProduct.addProductTransposedB(m: N, n: V, k: H, a: h32, lda: H, b: w32, ldb: H,
+                                            c: &z, ldc: V)
         let loss = Self.meanLoss(&z, targets: targets, classes: V)  // z ← ∂L/∂logits
         var dW = [Float](repeating: 0, count: V * H)                // through h Wᵀ, for W: dzᵀ h
-        FloatProduct.addProductTransposedA(m: V, n: H, k: N, a: z, lda: V, b: h32, ldb: H,
-                                           c: &dW, ldc: H)
+        MatrixProduct.addProductTransposedA(m: V, n: H, k: N, a: z, lda: V, b: h32, ldb: H,
+                                            c: &dW, ldc: H)
         linear.weight.grad.withUnsafeMutableBufferPointer { g in
             for i in 0..<(V * H) { g[i] += Double(dW[i]) }
         }
@@ -69,7 +70,7 @@ public final class FloatHead {
             } }
         }
         var dh32 = [Float](repeating: 0, count: N * H)              // ... for h: dz W
-        FloatProduct.addProduct(m: N, n: H, k: V, a: z, lda: V, b: w32, ldb: H, c: &dh32, ldc: H)
+        MatrixProduct.addProduct(m: N, n: H, k: V, a: z, lda: V, b: w32, ldb: H, c: &dh32, ldc: H)
         return (loss, dh32.map(Double.init))
     }
     // snippet.end
@@ -89,7 +90,7 @@ public final class FloatHead {
                 // the largest logit: eight lanes at a time (a maximum does not depend on order)
                 var lanes = SIMD8<Float>(repeating: -.infinity)
                 var c = 0
-                while c < C8 { let x = FloatProduct.load8(row + c); lanes.replace(with: x, where: x .> lanes); c += 8 }
+                while c < C8 { let x = Float.load(row + c); lanes.replace(with: x, where: x .> lanes); c += 8 }
                 var m = lanes.max()
                 while c < C { m = max(m, row[c]); c += 1 }
                 let y = targets[n], zy = Double(row[y] - m)
@@ -111,7 +112,7 @@ public final class FloatHead {
                 let scale = Float(1 / (s * Double(N)))
                 let sv = SIMD8<Float>(repeating: scale)
                 c = 0
-                while c < C8 { FloatProduct.store8(FloatProduct.load8(row + c) * sv, row + c); c += 8 }
+                while c < C8 { Float.store(Float.load(row + c) * sv, row + c); c += 8 }
                 while c < C { row[c] *= scale; c += 1 }         // through log-softmax: softmax / N ...
                 row[y] -= Float(1 / Double(N))                  // ... minus the one-hot target / N
             }
@@ -124,6 +125,6 @@ public final class FloatHead {
     @inline(never)
     static func exponentials(_ p: UnsafeMutablePointer<Float>, count: Int, minus m: SIMD8<Float>) {
         var c = 0
-        while c < count { FloatProduct.store8(VectorMath.exp(FloatProduct.load8(p + c) - m), p + c); c += 8 }
+        while c < count { Float.store(VectorMath.exp(Float.load(p + c) - m), p + c); c += 8 }
     }
 }

@@ -1,7 +1,9 @@
 import Dispatch
 import Foundation
 
-/// Matrix products on contiguous row-major buffers, the hot loops of every layer.
+/// Matrix products on contiguous row-major buffers, the hot loops of every layer, in `Double` or
+/// `Float`: each function is written once over `Real` and compiled for both (`@_specialize`),
+/// with four `Double`s or eight `Float`s per vector (`L` lanes).
 ///
 /// Three forms cover every forward and backward pass in the book:
 ///
@@ -12,10 +14,11 @@ import Foundation
 /// | `addProductTransposedA` (`tn`) | `C[M,N] += A[K,M]ᵀ · B[K,N]` | `dW = dYᵀ · X` |
 ///
 /// Determinism: every element of `C` is accumulated in a fixed order that depends only on the
-/// shapes (ascending `k` for `nn` and `tn`; four interleaved partial sums combined in a fixed
-/// order for `nt`). Products and sums are separate IEEE operations (no fused multiply-add), so
-/// debug and release builds give the same bits. The kernels use explicit `SIMD4<Double>` vectors,
-/// which the compiler maps onto vector registers.
+/// shapes and the precision (ascending `k` for `nn` and `tn`; for `nt`, `L` interleaved partial
+/// sums combined in a fixed order, or ascending `k` where `packsTransposedB` says so). Products
+/// and sums are separate IEEE operations (no fused multiply-add), so debug and release builds
+/// give the same bits. The kernels use explicit SIMD vectors (`Real.Vector`), which the compiler
+/// maps onto vector registers.
 public enum MatrixProduct {
     public typealias Pointer = UnsafePointer<Double>
     public typealias MutablePointer = UnsafeMutablePointer<Double>
@@ -40,144 +43,153 @@ public enum MatrixProduct {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Double>.self)
     }
 
-    /// The kernel of the `nn` and `tn` forms: four rows by eight columns of `C` (eight vector
-    /// accumulators), `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending `k`, where `A[i, k]` is at
-    /// `a[i * aRow + k * aCol]` and `B[k, 0 ..< 8]` at `b + k * bStep` (a row of `B` itself, or of
+    // snippet.tile
+    /// The kernel of the `nn` and `tn` forms: four rows by two vectors of columns of `C` (eight
+    /// vector accumulators; 4 × 8 in `Double`, 4 × 16 in `Float`),
+    /// `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending `k`, where `A[i, k]` is at
+    /// `a[i * aRow + k * aCol]` and `B[k, 0 ..< 2L]` at `b + k * bStep` (a row of `B` itself, or of
     /// a packed panel).
     @inline(__always)
-    static func tile4x8(k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, bStep: Int, c: MutablePointer, ldc: Int) {
+    static func tile<S: Real>(k: Int, a: UnsafePointer<S>, aRow: Int, aCol: Int,
+                              b: UnsafePointer<S>, bStep: Int,
+                              c: UnsafeMutablePointer<S>, ldc: Int) {
+        let L = S.lanes
         let c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-        var x0 = load4(c0), y0 = load4(c0 + 4)
-        var x1 = load4(c1), y1 = load4(c1 + 4)
-        var x2 = load4(c2), y2 = load4(c2 + 4)
-        var x3 = load4(c3), y3 = load4(c3 + 4)
+        var x0 = S.load(c0), y0 = S.load(c0 + L)
+        var x1 = S.load(c1), y1 = S.load(c1 + L)
+        var x2 = S.load(c2), y2 = S.load(c2 + L)
+        var x3 = S.load(c3), y3 = S.load(c3 + L)
         var bp = b, ap = a
         for _ in 0..<k {
-            let b0 = load4(bp), b1 = load4(bp + 4)
-            let a0 = SIMD4(repeating: ap[0]), a1 = SIMD4(repeating: ap[aRow])
-            let a2 = SIMD4(repeating: ap[2 * aRow]), a3 = SIMD4(repeating: ap[3 * aRow])
+            let b0 = S.load(bp), b1 = S.load(bp + L)
+            let a0 = S.Vector(repeating: ap[0]), a1 = S.Vector(repeating: ap[aRow])
+            let a2 = S.Vector(repeating: ap[2 * aRow]), a3 = S.Vector(repeating: ap[3 * aRow])
             x0 += a0 * b0; y0 += a0 * b1
             x1 += a1 * b0; y1 += a1 * b1
             x2 += a2 * b0; y2 += a2 * b1
             x3 += a3 * b0; y3 += a3 * b1
             bp += bStep; ap += aCol
         }
-        store4(x0, c0); store4(y0, c0 + 4)
-        store4(x1, c1); store4(y1, c1 + 4)
-        store4(x2, c2); store4(y2, c2 + 4)
-        store4(x3, c3); store4(y3, c3 + 4)
+        S.store(x0, c0); S.store(y0, c0 + L)
+        S.store(x1, c1); S.store(y1, c1 + L)
+        S.store(x2, c2); S.store(y2, c2 + L)
+        S.store(x3, c3); S.store(y3, c3 + L)
     }
+    // snippet.end
 
     /// `C[M,N] += A · B` where `A[i,k]` is at `a[i * aRow + k * aCol]` and `B` is `[K,N]` with
     /// row stride `ldb`; `C` has row stride `ldc`. Each `C[i,j]` sums over ascending `k`.
     @inline(__always)
-    static func kernelRowsOfB(
+    static func kernelRowsOfB<S: Real>(
         m: Int, n: Int, k: Int,
-        a: Pointer, aRow: Int, aCol: Int,
-        b: Pointer, ldb: Int,
-        c: MutablePointer, ldc: Int
+        a: UnsafePointer<S>, aRow: Int, aCol: Int,
+        b: UnsafePointer<S>, ldb: Int,
+        c: UnsafeMutablePointer<S>, ldc: Int
     ) {
+        let L = S.lanes
         var i = 0
-        // Four rows of C at a time, eight columns at a time: 8 vector accumulators.
+        // Four rows of C at a time, two vectors of columns at a time: 8 vector accumulators.
         while i + 4 <= m {
             var j = 0
-            while j + 8 <= n {
-                tile4x8(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: b + j, bStep: ldb, c: c + i * ldc + j, ldc: ldc)
-                j += 8
+            while j + 2 * L <= n {
+                tile(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: b + j, bStep: ldb, c: c + i * ldc + j, ldc: ldc)
+                j += 2 * L
             }
             if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
             i += 4
         }
-        // Remaining rows one at a time; sixteen columns at a time keeps four independent sums.
+        // Remaining rows one at a time; four vectors of columns at a time keeps four independent sums.
         while i < m {
             var j = 0
             let ci = c + i * ldc
-            while j + 16 <= n {
-                var x = load4(ci + j), y = load4(ci + j + 4), z = load4(ci + j + 8), w = load4(ci + j + 12)
+            while j + 4 * L <= n {
+                var x = S.load(ci + j), y = S.load(ci + j + L), z = S.load(ci + j + 2 * L), w = S.load(ci + j + 3 * L)
                 for kk in 0..<k {
-                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
+                    let av = S.Vector(repeating: a[i * aRow + kk * aCol])
                     let bp = b + kk * ldb + j
-                    x += av * load4(bp); y += av * load4(bp + 4)
-                    z += av * load4(bp + 8); w += av * load4(bp + 12)
+                    x += av * S.load(bp); y += av * S.load(bp + L)
+                    z += av * S.load(bp + 2 * L); w += av * S.load(bp + 3 * L)
                 }
-                store4(x, ci + j); store4(y, ci + j + 4); store4(z, ci + j + 8); store4(w, ci + j + 12)
-                j += 16
+                S.store(x, ci + j); S.store(y, ci + j + L); S.store(z, ci + j + 2 * L); S.store(w, ci + j + 3 * L)
+                j += 4 * L
             }
-            while j + 8 <= n {
-                var x = load4(ci + j), y = load4(ci + j + 4)
+            while j + 2 * L <= n {
+                var x = S.load(ci + j), y = S.load(ci + j + L)
                 for kk in 0..<k {
-                    let av = SIMD4(repeating: a[i * aRow + kk * aCol])
+                    let av = S.Vector(repeating: a[i * aRow + kk * aCol])
                     let bp = b + kk * ldb + j
-                    x += av * load4(bp); y += av * load4(bp + 4)
+                    x += av * S.load(bp); y += av * S.load(bp + L)
                 }
-                store4(x, ci + j); store4(y, ci + j + 4)
-                j += 8
+                S.store(x, ci + j); S.store(y, ci + j + L)
+                j += 2 * L
             }
             if j < n { rowsTail(rows: i..<(i + 1), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
             i += 1
         }
     }
 
-    /// Columns left over from the eight-wide loops: four at a time in one vector per row (four
-    /// rows at a time share each load of `B`), then one at a time (in the tn form, four rows of
-    /// one column in one vector, as `Aᵀ` holds them side by side). Every element still sums over
-    /// ascending `k`, a product then a sum, so each lane gets the bits of the scalar loop.
+    /// Columns left over from the two-vector loops: one vector at a time per row (four rows at a
+    /// time share each load of `B`), then one at a time (in the tn form, `L` rows of one column in
+    /// one vector, as `Aᵀ` holds them side by side). Every element still sums over ascending `k`,
+    /// a product then a sum, so each lane gets the bits of the scalar loop.
     @inline(__always)
-    static func rowsTail(
+    static func rowsTail<S: Real>(
         rows: Range<Int>, cols: Range<Int>, k: Int,
-        a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+        a: UnsafePointer<S>, aRow: Int, aCol: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
+        let L = S.lanes
         var j = cols.lowerBound
-        while j + 4 <= cols.upperBound {
+        while j + L <= cols.upperBound {
             var i = rows.lowerBound
             while i + 4 <= rows.upperBound {
                 let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-                var x0 = load4(c0), x1 = load4(c1), x2 = load4(c2), x3 = load4(c3)
+                var x0 = S.load(c0), x1 = S.load(c1), x2 = S.load(c2), x3 = S.load(c3)
                 var ap = a + i * aRow, bp = b + j
                 for _ in 0..<k {
-                    let bv = load4(bp)
-                    x0 += SIMD4(repeating: ap[0]) * bv; x1 += SIMD4(repeating: ap[aRow]) * bv
-                    x2 += SIMD4(repeating: ap[2 * aRow]) * bv; x3 += SIMD4(repeating: ap[3 * aRow]) * bv
+                    let bv = S.load(bp)
+                    x0 += S.Vector(repeating: ap[0]) * bv; x1 += S.Vector(repeating: ap[aRow]) * bv
+                    x2 += S.Vector(repeating: ap[2 * aRow]) * bv; x3 += S.Vector(repeating: ap[3 * aRow]) * bv
                     ap += aCol; bp += ldb
                 }
-                store4(x0, c0); store4(x1, c1); store4(x2, c2); store4(x3, c3)
+                S.store(x0, c0); S.store(x1, c1); S.store(x2, c2); S.store(x3, c3)
                 i += 4
             }
             while i < rows.upperBound {
-                var x = load4(c + i * ldc + j)
-                for kk in 0..<k { x += SIMD4(repeating: a[i * aRow + kk * aCol]) * load4(b + kk * ldb + j) }
-                store4(x, c + i * ldc + j)
+                var x = S.load(c + i * ldc + j)
+                for kk in 0..<k { x += S.Vector(repeating: a[i * aRow + kk * aCol]) * S.load(b + kk * ldb + j) }
+                S.store(x, c + i * ldc + j)
                 i += 1
             }
-            j += 4
+            j += L
         }
         var i0 = rows.lowerBound
         if aRow == 1 {
-            // Aᵀ (the tn form): four rows of a column of C lie side by side in each row of A, so
-            // four sums run in one vector, two columns at a time (two independent chains)
-            while i0 + 4 <= rows.upperBound {
+            // Aᵀ (the tn form): L rows of a column of C lie side by side in each row of A, so L
+            // sums run in one vector, two columns at a time (two independent chains)
+            while i0 + L <= rows.upperBound {
                 var jj = j
                 while jj + 2 <= cols.upperBound {
                     let c0 = c + i0 * ldc + jj
-                    var x = SIMD4(c0[0], c0[ldc], c0[2 * ldc], c0[3 * ldc])
-                    var y = SIMD4(c0[1], c0[ldc + 1], c0[2 * ldc + 1], c0[3 * ldc + 1])
+                    var x = S.Vector(), y = S.Vector()
+                    for l in 0..<L { x[l] = c0[l * ldc]; y[l] = c0[l * ldc + 1] }
                     var ap = a + i0, bp = b + jj
                     for _ in 0..<k {
-                        let av = load4(ap)
-                        x += av * SIMD4(repeating: bp[0]); y += av * SIMD4(repeating: bp[1])
+                        let av = S.load(ap)
+                        x += av * S.Vector(repeating: bp[0]); y += av * S.Vector(repeating: bp[1])
                         ap += aCol; bp += ldb
                     }
-                    for l in 0..<4 { c0[l * ldc] = x[l]; c0[l * ldc + 1] = y[l] }
+                    for l in 0..<L { c0[l * ldc] = x[l]; c0[l * ldc + 1] = y[l] }
                     jj += 2
                 }
                 if jj < cols.upperBound {
                     let c0 = c + i0 * ldc + jj
-                    var x = SIMD4(c0[0], c0[ldc], c0[2 * ldc], c0[3 * ldc])
+                    var x = S.Vector()
+                    for l in 0..<L { x[l] = c0[l * ldc] }
                     var ap = a + i0, bp = b + jj
-                    for _ in 0..<k { x += load4(ap) * SIMD4(repeating: bp[0]); ap += aCol; bp += ldb }
-                    for l in 0..<4 { c0[l * ldc] = x[l] }
+                    for _ in 0..<k { x += S.load(ap) * S.Vector(repeating: bp[0]); ap += aCol; bp += ldb }
+                    for l in 0..<L { c0[l * ldc] = x[l] }
                 }
-                i0 += 4
+                i0 += L
             }
         }
         for i in i0..<rows.upperBound {
@@ -212,8 +224,8 @@ public enum MatrixProduct {
     /// would be computed on one, so the result is the same bit for bit with any number of threads.
     /// The product's `work` multiply-adds go to `ProductCount`.
     @inline(__always)
-    static func splitRows(m: Int, work: Int, _ body: (Range<Int>) -> Void) {
-        ProductCount.record(multiplyAdds: work)
+    static func splitRows<S: Real>(m: Int, work: Int, of _: S.Type, _ body: (Range<Int>) -> Void) {
+        ProductCount.record(multiplyAdds: work, float: S.self == Float.self)
         let parts = parts(rows: m, work: work)
         guard parts > 1 else { body(0..<m); return }
         // Each call of `body` writes its own rows of C and only reads A and B, so running them on
@@ -224,34 +236,46 @@ public enum MatrixProduct {
 
     /// Rows of `B` per pass of `kernelRowsOfB`, and rows of `B` per pass of `dotProducts`: small
     /// enough that the block of `B` stays in cache while every row of `A` goes past it. Columns of
-    /// `B` per pass of `kernelRowsOfB` (`cBlock`, a multiple of 8), so that a `kBlock × cBlock`
-    /// block (256 KiB) fits the core's second-level cache however wide `B` is.
+    /// `B` per pass of `kernelRowsOfB` (`cBlock`, a multiple of two vectors), so that a
+    /// `kBlock × cBlock` block (256 KiB in `Double`) fits the core's second-level cache however
+    /// wide `B` is.
     static let kBlock = 256, nBlock = 128, cBlock = 128
 
-    /// `kernelRowsOfB` over `k` in blocks of `kBlock` and over columns in blocks of `cBlock`. `C`
-    /// is loaded, added to and stored once per block; a stored `Double` is reloaded exactly, and
-    /// columns never interact, so each element still sums over ascending `k` with the same bits.
-    /// With enough rows of `A` to share it, each block of `B` is first copied into panels of
-    /// eight columns (`packedRowsOfB`), so that the kernel reads it sequentially.
+    /// Where an operand's element `(row, column)` lives: `base[row * row + column * column]`, so
+    /// that `A`, `Aᵀ`, `B` and `Bᵀ` are all read through one type.
+    struct Layout<S: Real> {
+        let base: UnsafePointer<S>, row: Int, column: Int
+        @inline(__always) subscript(_ r: Int, _ c: Int) -> S { base[r * row + c * column] }
+        @inline(__always) func offset(_ r: Int, _ c: Int) -> Layout { Layout(base: base + r * row + c * column, row: row, column: column) }
+    }
+
+    /// `C[M, N] += A · B` over blocks of `kBlock` values of `k` and `cBlock` columns. `C` is
+    /// loaded, added to and stored once per block; a stored value is reloaded exactly, and columns
+    /// never interact, so each element still sums over ascending `k` with the same bits. With
+    /// enough rows of `A` to share it, or when `B` is read transposed (its rows are then not
+    /// contiguous), each block of `B` is first copied into panels (`packedBlock`), so that the
+    /// kernel reads it sequentially; otherwise the kernel reads `B` in place.
     @inline(__always)
-    static func blockedRowsOfB(
-        m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
-    ) {
-        let pack = m >= packRows && n >= 8
-        let buffer = pack ? MutablePointer.allocate(capacity: kBlock * cBlock + 4 * kBlock) : nil
+    static func blocked<S: Real>(m: Int, n: Int, k: Int, a: Layout<S>, b: Layout<S>, c: UnsafeMutablePointer<S>, ldc: Int) {
+        let pack = (m >= packRows && n >= 2 * S.lanes) || b.column != 1
+        // For tn (Aᵀ, `a.row == 1`) a narrow B takes longer blocks of k in the same space: a
+        // weight gradient with k = 320 rows and n = 64 then runs in one block, one pass over C and
+        // one strip per tile instead of two.
+        let kb = pack && a.row == 1 ? kBlock * cBlock / max(2 * S.lanes, min(n, cBlock)) : kBlock
+        let buffer = pack ? UnsafeMutablePointer<S>.allocate(capacity: kBlock * cBlock + 4 * kb) : nil
         defer { buffer?.deallocate() }
         var k0 = 0
         repeat {
-            let kc = min(kBlock, k - k0)
+            let kc = min(kb, k - k0)
             var j0 = 0
             repeat {
                 let nc = min(cBlock, n - j0)
                 if let buffer {
-                    packedRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
-                                  c: c + j0, ldc: ldc, panels: buffer, strip: buffer + kBlock * cBlock)
+                    packedBlock(m: m, n: nc, k: kc, a: a.offset(0, k0), b: b.offset(k0, j0), c: c + j0, ldc: ldc,
+                                panels: buffer, strip: buffer + kBlock * cBlock)
                 } else {
-                    kernelRowsOfB(m: m, n: nc, k: kc, a: a + k0 * aCol, aRow: aRow, aCol: aCol, b: b + k0 * ldb + j0, ldb: ldb,
-                                  c: c + j0, ldc: ldc)
+                    kernelRowsOfB(m: m, n: nc, k: kc, a: a.base + k0 * a.column, aRow: a.row, aCol: a.column,
+                                  b: b.base + k0 * b.row + j0, ldb: b.row, c: c + j0, ldc: ldc)
                 }
                 j0 += nc
             } while j0 < n
@@ -262,79 +286,125 @@ public enum MatrixProduct {
     /// Rows of `A` from which packing a block of `B` pays for the copy.
     static let packRows = 16
 
-    /// `kernelRowsOfB` with `B [K, N]` first copied into `panels`: eight columns at a time, each
-    /// panel `[K, 8]` contiguous. The 4 × 8 kernel is the same (`tile4x8`), so every element of
-    /// `C` gets the same bits; rows and columns left over go through `kernelRowsOfB`
-    /// and `rowsTail` on `B` itself. For `tn` (`aRow = 1`) each four rows of `A` are copied into
-    /// `strip` (`[K, 4]`) first.
+    /// One block of `C[M, N] += A · B`: `B` copied into panels of two vectors of columns
+    /// (`[K, 2L]` each, contiguous; for `Bᵀ` the copy is also the transpose), then `tile` over
+    /// them, four rows of `C` at a time (for `Aᵀ`, each four rows first copied into `strip`,
+    /// `[K, 4]`). The rows and columns left over sum in the same order (ascending `k`), so every
+    /// element of `C` gets the bits of the scalar loop.
     @inline(__always)
-    static func packedRowsOfB(
-        m: Int, n: Int, k: Int, a: Pointer, aRow: Int, aCol: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int,
-        panels: MutablePointer, strip: MutablePointer
-    ) {
-        let m4 = m & ~3, n8 = n & ~7
-        for p in stride(from: 0, to: n8, by: 8) {
+    static func packedBlock<S: Real>(m: Int, n: Int, k: Int, a: Layout<S>, b: Layout<S>, c: UnsafeMutablePointer<S>, ldc: Int,
+                                     panels: UnsafeMutablePointer<S>, strip: UnsafeMutablePointer<S>) {
+        let L = S.lanes, width = 2 * L
+        let m4 = m & ~3, nPanels = n - n % width
+        for p in stride(from: 0, to: nPanels, by: width) {
             let panel = panels + p * k
-            for kk in 0..<k {
-                let src = b + kk * ldb + p
-                store4(load4(src), panel + kk * 8); store4(load4(src + 4), panel + kk * 8 + 4)
+            if b.column == 1 {
+                for kk in 0..<k {                         // rows of B, two vectors at a time
+                    let src = b.base + kk * b.row + p
+                    S.store(S.load(src), panel + kk * width); S.store(S.load(src + L), panel + kk * width + L)
+                }
+            } else {
+                for jj in 0..<width {                     // the transpose: row p + jj of Bᵀ
+                    let src = b.base + (p + jj) * b.column
+                    for kk in 0..<k { panel[kk * width + jj] = src[kk * b.row] }
+                }
             }
         }
         var i = 0
         while i < m4 {
-            // Aᵀ (the tn form, aRow = 1): the tile's four rows lie across one cache line per k;
-            // copied once into a strip of k × 4 values, read by every panel
-            var (rows, rowStep, colStep) = (a + i * aRow, aRow, aCol)
-            if aRow == 1 {
-                var src = rows
+            // Aᵀ (the tn form): the tile's four rows lie across one cache line per k; copied once
+            // into a strip of k × 4 values, read by every panel
+            var rows = a.offset(i, 0)
+            if a.row == 1 && nPanels > 0 {
+                var src = rows.base
                 for kk in 0..<k {
-                    store4(load4(src), strip + 4 * kk)
-                    src += aCol
+                    UnsafeMutableRawPointer(strip + 4 * kk).storeBytes(of: UnsafeRawPointer(src).loadUnaligned(as: SIMD4<S>.self), as: SIMD4<S>.self)
+                    src += a.column
                 }
-                (rows, rowStep, colStep) = (Pointer(strip), 1, 4)
+                rows = Layout(base: strip, row: 1, column: 4)
             }
-            var p = 0
-            while p < n8 {
-                tile4x8(k: k, a: rows, aRow: rowStep, aCol: colStep, b: panels + p * k, bStep: 8, c: c + i * ldc + p, ldc: ldc)
-                p += 8
+            for p in stride(from: 0, to: nPanels, by: width) {
+                tile(k: k, a: rows.base, aRow: rows.row, aCol: rows.column, b: panels + p * k, bStep: width, c: c + i * ldc + p, ldc: ldc)
             }
-            if n8 < n { rowsTail(rows: i..<(i + 4), cols: n8..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
             i += 4
         }
-        if m4 < m {
-            kernelRowsOfB(m: m - m4, n: n, k: k, a: a + m4 * aRow, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c + m4 * ldc, ldc: ldc)
+        // the rows a four-row tile leaves: one row by two vectors
+        for i in m4..<m {
+            for p in stride(from: 0, to: nPanels, by: width) {
+                let ci = c + i * ldc + p
+                var x = S.load(ci), y = S.load(ci + L)
+                var ap = a.base + i * a.row, bp = UnsafePointer(panels + p * k)
+                for _ in 0..<k {
+                    let av = S.Vector(repeating: ap[0])
+                    x += av * S.load(bp); y += av * S.load(bp + L)
+                    ap += a.column; bp += width
+                }
+                S.store(x, ci); S.store(y, ci + L)
+            }
+        }
+        // the columns past the last panel
+        if nPanels < n {
+            if b.column == 1 {
+                rowsTail(rows: 0..<m, cols: nPanels..<n, k: k, a: a.base, aRow: a.row, aCol: a.column, b: b.base, ldb: b.row, c: c, ldc: ldc)
+            } else {
+                for i in 0..<m {
+                    for j in nPanels..<n {
+                        var sum = c[i * ldc + j]
+                        for kk in 0..<k { sum += a[i, kk] * b[kk, j] }
+                        c[i * ldc + j] = sum
+                    }
+                }
+            }
         }
     }
 
     /// `C[M,N] += A[M,K] · B[K,N]`.
-    public static func addProduct(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public static func addProduct<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        splitRows(m: m, work: m * n * k) { r in
-            blockedRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, aRow: lda, aCol: 1, b: b, ldb: ldb,
-                           c: c + r.lowerBound * ldc, ldc: ldc)
+        splitRows(m: m, work: m * n * k, of: S.self) { r in
+            blocked(m: r.count, n: n, k: k, a: Layout(base: a + r.lowerBound * lda, row: lda, column: 1),
+                    b: Layout(base: b, row: ldb, column: 1), c: c + r.lowerBound * ldc, ldc: ldc)
         }
     }
 
     /// `C[M,N] += A[K,M]ᵀ · B[K,N]`.
-    public static func addProductTransposedA(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public static func addProductTransposedA<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        splitRows(m: m, work: m * n * k) { r in
-            blockedRowsOfB(m: r.count, n: n, k: k, a: a + r.lowerBound, aRow: 1, aCol: lda, b: b, ldb: ldb,
-                           c: c + r.lowerBound * ldc, ldc: ldc)
+        splitRows(m: m, work: m * n * k, of: S.self) { r in
+            blocked(m: r.count, n: n, k: k, a: Layout(base: a + r.lowerBound, row: 1, column: lda),
+                    b: Layout(base: b, row: ldb, column: 1), c: c + r.lowerBound * ldc, ldc: ldc)
         }
     }
 
-    /// `C[M,N] += A[M,K] · B[N,K]ᵀ`: dot products of rows of `A` with rows of `B`.
+    /// `C[M,N] += A[M,K] · B[N,K]ᵀ`, in one of two orders chosen by the whole product's shape
+    /// (never by how its rows are split across threads):
     ///
-    /// Each dot product keeps four partial sums (lanes `k mod 4` of a `SIMD4`), adds them as
-    /// `(s0 + s1) + (s2 + s3)`, then adds the scalar tail in ascending `k`, then adds to `C`.
-    public static func addProductTransposedB(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    /// - `packsTransposedB`: `Bᵀ` is copied into panels and every element sums over ascending
+    ///   `k`, as in `addProduct`;
+    /// - otherwise dot products of rows of `A` with rows of `B`: each keeps `L` partial sums
+    ///   (lanes `k mod L` of a vector, `L` = 4 in `Double` and 8 in `Float`), adds them neighbours
+    ///   first (`Real.pairwiseSum`: `(s0 + s1) + (s2 + s3)` in `Double`), then adds the scalar
+    ///   tail in ascending `k`, then adds to `C`.
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public static func addProductTransposedB<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        splitRows(m: m, work: m * n * k) { r in
-            if k < 4 {
+        if packsTransposedB(m: m, n: n, k: k, of: S.self) {
+            splitRows(m: m, work: m * n * k, of: S.self) { r in
+                blocked(m: r.count, n: n, k: k, a: Layout(base: a + r.lowerBound * lda, row: lda, column: 1),
+                        b: Layout(base: b, row: 1, column: ldb), c: c + r.lowerBound * ldc, ldc: ldc)
+            }
+            return
+        }
+        splitRows(m: m, work: m * n * k, of: S.self) { r in
+            if k < S.lanes {
                 tailDotProducts(m: r.count, n: n, k: k, a: a + r.lowerBound * lda, lda: lda, b: b, ldb: ldb,
                                 c: c + r.lowerBound * ldc, ldc: ldc)
                 return
@@ -355,104 +425,139 @@ public enum MatrixProduct {
         }
     }
 
-    /// `dotProducts` for short rows (`k < shortK`: an input of a few values, a small hidden
+    /// Whether `addProductTransposedB` packs `Bᵀ` (ascending `k`) instead of taking dot products:
+    /// in `Float`, for a product of at least `packRows` rows, two vectors of columns and `shortK`
+    /// values of `k`, where the packed tile runs about 1.5 times as fast as the dot products
+    /// (`make bench`, rows `matmul-float-nt-*`). `Double` keeps the dot products' order for every
+    /// shape.
+    @inline(__always)
+    static func packsTransposedB<S: Real>(m: Int, n: Int, k: Int, of _: S.Type) -> Bool {
+        S.self == Float.self && m >= packRows && n >= 2 * S.lanes && k >= shortK
+    }
+
+    /// `L` partial sums, one vector each, added neighbours first as `Real.pairwiseSum` adds the
+    /// lanes of one vector: lane by lane, each lane gets the bits of its own pairwise sum.
+    @inline(__always)
+    static func pairwise<S: Real>(_ s: (S.Vector, S.Vector, S.Vector, S.Vector, S.Vector, S.Vector, S.Vector, S.Vector), of _: S.Type) -> S.Vector {
+        if S.lanes == 4 { return (s.0 + s.1) + (s.2 + s.3) }
+        return ((s.0 + s.1) + (s.2 + s.3)) + ((s.4 + s.5) + (s.6 + s.7))
+    }
+
+    /// `dotProducts` for short rows (`L ≤ k < shortK`: an input of a few values, a small hidden
     /// state), where the transposition of the partial sums would cost more than the products.
-    /// Four columns of `C` at a time, one lane each: their rows of `B` are read once, as columns
-    /// `B[j ..< j+4, kk]`, for all rows of `A`. Each lane does what `dotProducts` does for one dot
-    /// product, in the same order: partial sums `s_l` over `kk ≡ l (mod 4)`, then
-    /// `(s_0 + s_1) + (s_2 + s_3)`, the tail in ascending `kk`, and the sum added to `C`.
+    /// `L` columns of `C` at a time, one lane each: their rows of `B` are read once, as columns
+    /// `B[j ..< j+L, kk]`, for all rows of `A`. Each lane does what `dotProducts` does for one dot
+    /// product, in the same order: partial sums `s_l` over `kk ≡ l (mod L)` added neighbours first,
+    /// the tail in ascending `kk`, and the sum added to `C`.
     @inline(never)
-    static func shortDotProducts(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    static func shortDotProducts<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        let k4 = k & ~3
-        withUnsafeTemporaryAllocation(of: SIMD4<Double>.self, capacity: k) { columns in
+        let L = S.lanes, kL = k - k % L
+        withUnsafeTemporaryAllocation(of: S.Vector.self, capacity: k) { columns in
             let bt = columns.baseAddress!
             var j = 0
-            while j + 4 <= n {
-                let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
-                for kk in 0..<k { bt[kk] = SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]) }
+            while j + L <= n {
+                for kk in 0..<k {
+                    var v = S.Vector()
+                    for l in 0..<L { v[l] = b[(j + l) * ldb + kk] }
+                    bt[kk] = v
+                }
                 for i in 0..<m {
                     let ai = a + i * lda, ci = c + i * ldc + j
-                    var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                    let z = S.Vector()
+                    var s = (z, z, z, z, z, z, z, z)
                     var kk = 0
-                    while kk < k4 {
-                        s0 += SIMD4(repeating: ai[kk]) * bt[kk]; s1 += SIMD4(repeating: ai[kk + 1]) * bt[kk + 1]
-                        s2 += SIMD4(repeating: ai[kk + 2]) * bt[kk + 2]; s3 += SIMD4(repeating: ai[kk + 3]) * bt[kk + 3]
-                        kk += 4
+                    while kk < kL {
+                        s.0 += S.Vector(repeating: ai[kk]) * bt[kk]; s.1 += S.Vector(repeating: ai[kk + 1]) * bt[kk + 1]
+                        s.2 += S.Vector(repeating: ai[kk + 2]) * bt[kk + 2]; s.3 += S.Vector(repeating: ai[kk + 3]) * bt[kk + 3]
+                        if L == 8 {
+                            s.4 += S.Vector(repeating: ai[kk + 4]) * bt[kk + 4]; s.5 += S.Vector(repeating: ai[kk + 5]) * bt[kk + 5]
+                            s.6 += S.Vector(repeating: ai[kk + 6]) * bt[kk + 6]; s.7 += S.Vector(repeating: ai[kk + 7]) * bt[kk + 7]
+                        }
+                        kk += L
                     }
-                    var s = (s0 + s1) + (s2 + s3)
-                    while kk < k { s += SIMD4(repeating: ai[kk]) * bt[kk]; kk += 1 }
-                    store4(load4(ci) + s, ci)
+                    var sum = pairwise(s, of: S.self)
+                    while kk < k { sum += S.Vector(repeating: ai[kk]) * bt[kk]; kk += 1 }
+                    S.store(S.load(ci) + sum, ci)
                 }
-                j += 4
+                j += L
             }
-            // the last columns (fewer than four) as `dotProducts` does them
+            // the last columns (fewer than L) as `dotProducts` does them
             if j < n { dotProducts(m: m, n: n - j, k: k, a: a, lda: lda, b: b + j * ldb, ldb: ldb, c: c + j, ldc: ldc) }
         }
     }
 
-    /// `dotProducts` for `k < 4`, where every partial sum is zero and each dot product is
-    /// `0 + a_0 b_0 (+ a_1 b_1 …)`: the columns of `B` stay in registers.
+    /// `dotProducts` for `k < L`, where every partial sum is zero and each dot product is
+    /// `0 + a_0 b_0 (+ a_1 b_1 …)`: `L` columns of `C` at a time, one lane each, their columns of
+    /// `B` gathered once.
     @inline(__always)
-    static func tailDotProducts(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    static func tailDotProducts<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        var j = 0
-        while j + 4 <= n {
-            let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
-            @inline(__always) func column(_ kk: Int) -> SIMD4<Double> { SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]) }
-            switch k {
-            case 1:
-                let v0 = column(0)
-                for i in 0..<m { let ci = c + i * ldc + j; store4(load4(ci) + (SIMD4() + SIMD4(repeating: a[i * lda]) * v0), ci) }
-            case 2:
-                let v0 = column(0), v1 = column(1)
+        let L = S.lanes
+        withUnsafeTemporaryAllocation(of: S.Vector.self, capacity: max(k, 1)) { columns in
+            let bt = columns.baseAddress!
+            var j = 0
+            while j + L <= n {
+                for kk in 0..<k {
+                    var v = S.Vector()
+                    for l in 0..<L { v[l] = b[(j + l) * ldb + kk] }
+                    bt[kk] = v
+                }
                 for i in 0..<m {
                     let ai = a + i * lda, ci = c + i * ldc + j
-                    store4(load4(ci) + ((SIMD4() + SIMD4(repeating: ai[0]) * v0) + SIMD4(repeating: ai[1]) * v1), ci)
+                    var s = S.Vector()               // k = 0: every dot product is +0 (a −0 in C becomes +0)
+                    for kk in 0..<k { s += S.Vector(repeating: ai[kk]) * bt[kk] }
+                    S.store(S.load(ci) + s, ci)
                 }
-            case 3:
-                let v0 = column(0), v1 = column(1), v2 = column(2)
-                for i in 0..<m {
-                    let ai = a + i * lda, ci = c + i * ldc + j
-                    let s = (SIMD4() + SIMD4(repeating: ai[0]) * v0) + SIMD4(repeating: ai[1]) * v1
-                    store4(load4(ci) + (s + SIMD4(repeating: ai[2]) * v2), ci)
-                }
-            default:   // k = 0: every dot product is +0 (which turns a −0 in C into +0)
-                for i in 0..<m { let ci = c + i * ldc + j; store4(load4(ci) + SIMD4(), ci) }
+                j += L
             }
-            j += 4
+            // the last columns (fewer than L) as `dotProducts` does them
+            if j < n { dotProducts(m: m, n: n - j, k: k, a: a, lda: lda, b: b + j * ldb, ldb: ldb, c: c + j, ldc: ldc) }
         }
-        // the last columns (fewer than four) as `dotProducts` does them
-        if j < n { dotProducts(m: m, n: n - j, k: k, a: a, lda: lda, b: b + j * ldb, ldb: ldb, c: c + j, ldc: ldc) }
     }
 
-    /// Rows of `A` and `B` shorter than this go through `shortDotProducts`.
+    /// Rows of `A` and `B` shorter than this go through `shortDotProducts` (or `tailDotProducts`).
     static let shortK = 16
+
+    /// Four vectors of `C`'s values in place: the four elements at `p`.
+    @inline(__always) static func load4<S: Real>(_ p: UnsafePointer<S>) -> SIMD4<S> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<S>.self)
+    }
+    @inline(__always) static func store4<S: Real>(_ v: SIMD4<S>, _ p: UnsafeMutablePointer<S>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<S>.self)
+    }
 
     /// The single-threaded body of `addProductTransposedB`. Never inlined: inlined into the
     /// closure that `splitRows` runs on several threads, it was compiled with its sums spilled to
     /// the stack, and two threads took longer than one (`make bench`, `matmul-double-nt-*`).
     @inline(never)
-    static func dotProducts(
-        m: Int, n: Int, k: Int, a: Pointer, lda: Int, b: Pointer, ldb: Int, c: MutablePointer, ldc: Int
+    static func dotProducts<S: Real>(
+        m: Int, n: Int, k: Int, a: UnsafePointer<S>, lda: Int, b: UnsafePointer<S>, ldb: Int, c: UnsafeMutablePointer<S>, ldc: Int
     ) {
-        let k4 = k & ~3
-        @inline(__always) func finish(_ v: SIMD4<Double>, _ ar: Pointer, _ br: Pointer) -> Double {
-            var s = (v[0] + v[1]) + (v[2] + v[3])
-            var kk = k4
+        let L = S.lanes, kL = k - k % L
+        typealias V = S.Vector
+        @inline(__always) func finish(_ v: V, _ ar: UnsafePointer<S>, _ br: UnsafePointer<S>) -> S {
+            var s = S.pairwiseSum(v)
+            var kk = kL
             while kk < k { s += ar[kk] * br[kk]; kk += 1 }
             return s
         }
         // `finish` for four dot products at once, one per lane: the same sums in the same order
-        // ((s[0] + s[1]) + (s[2] + s[3]), then the tail), with the partial sums transposed first
-        @inline(__always) func finish4(_ s0: SIMD4<Double>, _ s1: SIMD4<Double>, _ s2: SIMD4<Double>, _ s3: SIMD4<Double>,
-                                       _ ar: Pointer, _ b0: Pointer, _ b1: Pointer, _ b2: Pointer, _ b3: Pointer) -> SIMD4<Double> {
-            let low = SIMD4(s0[0], s1[0], s2[0], s3[0]) + SIMD4(s0[1], s1[1], s2[1], s3[1])
-            let high = SIMD4(s0[2], s1[2], s2[2], s3[2]) + SIMD4(s0[3], s1[3], s2[3], s3[3])
-            var s = low + high
-            var kk = k4
+        // (each vector's lanes neighbours first, then the tail), with the partial sums transposed
+        // first, so that lane l of column t is lane t of vector l
+        @inline(__always) func finish4(_ s0: V, _ s1: V, _ s2: V, _ s3: V,
+                                       _ ar: UnsafePointer<S>, _ b0: UnsafePointer<S>, _ b1: UnsafePointer<S>,
+                                       _ b2: UnsafePointer<S>, _ b3: UnsafePointer<S>) -> SIMD4<S> {
+            @inline(__always) func t(_ l: Int) -> SIMD4<S> { SIMD4(s0[l], s1[l], s2[l], s3[l]) }
+            var s: SIMD4<S>
+            if L == 4 {
+                s = (t(0) + t(1)) + (t(2) + t(3))
+            } else {
+                s = ((t(0) + t(1)) + (t(2) + t(3))) + ((t(4) + t(5)) + (t(6) + t(7)))
+            }
+            var kk = kL
             while kk < k { s += SIMD4(repeating: ar[kk]) * SIMD4(b0[kk], b1[kk], b2[kk], b3[kk]); kk += 1 }
             return s
         }
@@ -463,15 +568,15 @@ public enum MatrixProduct {
             // two rows of A against four rows of B: eight dot products share each load
             while j + 4 <= n {
                 let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
-                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s02 = SIMD4<Double>(), s03 = SIMD4<Double>()
-                var s10 = SIMD4<Double>(), s11 = SIMD4<Double>(), s12 = SIMD4<Double>(), s13 = SIMD4<Double>()
+                var s00 = V(), s01 = V(), s02 = V(), s03 = V()
+                var s10 = V(), s11 = V(), s12 = V(), s13 = V()
                 var kk = 0
-                while kk < k4 {
-                    let x0 = load4(a0 + kk), x1 = load4(a1 + kk)
-                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk), w2 = load4(b2 + kk), w3 = load4(b3 + kk)
+                while kk < kL {
+                    let x0 = S.load(a0 + kk), x1 = S.load(a1 + kk)
+                    let w0 = S.load(b0 + kk), w1 = S.load(b1 + kk), w2 = S.load(b2 + kk), w3 = S.load(b3 + kk)
                     s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3
                     s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3
-                    kk += 4
+                    kk += L
                 }
                 let c0 = c + i * ldc + j, c1 = c0 + ldc
                 store4(load4(c0) + finish4(s00, s01, s02, s03, a0, b0, b1, b2, b3), c0)
@@ -480,14 +585,14 @@ public enum MatrixProduct {
             }
             while j + 2 <= n {
                 let b0 = b + j * ldb, b1 = b0 + ldb
-                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s10 = SIMD4<Double>(), s11 = SIMD4<Double>()
+                var s00 = V(), s01 = V(), s10 = V(), s11 = V()
                 var kk = 0
-                while kk < k4 {
-                    let x0 = load4(a0 + kk), x1 = load4(a1 + kk)
-                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk)
+                while kk < kL {
+                    let x0 = S.load(a0 + kk), x1 = S.load(a1 + kk)
+                    let w0 = S.load(b0 + kk), w1 = S.load(b1 + kk)
                     s00 += x0 * w0; s01 += x0 * w1
                     s10 += x1 * w0; s11 += x1 * w1
-                    kk += 4
+                    kk += L
                 }
                 c[i * ldc + j] += finish(s00, a0, b0)
                 c[i * ldc + j + 1] += finish(s01, a0, b1)
@@ -497,9 +602,9 @@ public enum MatrixProduct {
             }
             if j < n {
                 let b0 = b + j * ldb
-                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>()
+                var s0 = V(), s1 = V()
                 var kk = 0
-                while kk < k4 { let w = load4(b0 + kk); s0 += load4(a0 + kk) * w; s1 += load4(a1 + kk) * w; kk += 4 }
+                while kk < kL { let w = S.load(b0 + kk); s0 += S.load(a0 + kk) * w; s1 += S.load(a1 + kk) * w; kk += L }
                 c[i * ldc + j] += finish(s0, a0, b0)
                 c[(i + 1) * ldc + j] += finish(s1, a1, b0)
             }
@@ -508,29 +613,29 @@ public enum MatrixProduct {
 #if REGISTERS32
         // With 32 vector registers: four rows of A against four rows of B, sixteen dot products
         // sharing each load (their sums do not fit in 16 registers). Each dot product keeps its
-        // four partial sums and is finished as in `twoRows`, so the bits are the same.
+        // partial sums and is finished as in `twoRows`, so the bits are the same.
         let n4 = n & ~3
         while i + 4 <= m {
             let a0 = a + i * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda
             var j = 0
             while j < n4 {
                 let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
-                var s00 = SIMD4<Double>(), s01 = SIMD4<Double>(), s02 = SIMD4<Double>(), s03 = SIMD4<Double>()
-                var s10 = SIMD4<Double>(), s11 = SIMD4<Double>(), s12 = SIMD4<Double>(), s13 = SIMD4<Double>()
-                var s20 = SIMD4<Double>(), s21 = SIMD4<Double>(), s22 = SIMD4<Double>(), s23 = SIMD4<Double>()
-                var s30 = SIMD4<Double>(), s31 = SIMD4<Double>(), s32 = SIMD4<Double>(), s33 = SIMD4<Double>()
+                var s00 = V(), s01 = V(), s02 = V(), s03 = V()
+                var s10 = V(), s11 = V(), s12 = V(), s13 = V()
+                var s20 = V(), s21 = V(), s22 = V(), s23 = V()
+                var s30 = V(), s31 = V(), s32 = V(), s33 = V()
                 var kk = 0
-                while kk < k4 {
-                    let w0 = load4(b0 + kk), w1 = load4(b1 + kk), w2 = load4(b2 + kk), w3 = load4(b3 + kk)
-                    let x0 = load4(a0 + kk)
+                while kk < kL {
+                    let w0 = S.load(b0 + kk), w1 = S.load(b1 + kk), w2 = S.load(b2 + kk), w3 = S.load(b3 + kk)
+                    let x0 = S.load(a0 + kk)
                     s00 += x0 * w0; s01 += x0 * w1; s02 += x0 * w2; s03 += x0 * w3
-                    let x1 = load4(a1 + kk)
+                    let x1 = S.load(a1 + kk)
                     s10 += x1 * w0; s11 += x1 * w1; s12 += x1 * w2; s13 += x1 * w3
-                    let x2 = load4(a2 + kk)
+                    let x2 = S.load(a2 + kk)
                     s20 += x2 * w0; s21 += x2 * w1; s22 += x2 * w2; s23 += x2 * w3
-                    let x3 = load4(a3 + kk)
+                    let x3 = S.load(a3 + kk)
                     s30 += x3 * w0; s31 += x3 * w1; s32 += x3 * w2; s33 += x3 * w3
-                    kk += 4
+                    kk += L
                 }
                 let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
                 store4(load4(c0) + finish4(s00, s01, s02, s03, a0, b0, b1, b2, b3), c0)
@@ -549,13 +654,13 @@ public enum MatrixProduct {
             var j = 0
             while j + 4 <= n {
                 let b0 = b + j * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb
-                var s0 = SIMD4<Double>(), s1 = SIMD4<Double>(), s2 = SIMD4<Double>(), s3 = SIMD4<Double>()
+                var s0 = V(), s1 = V(), s2 = V(), s3 = V()
                 var kk = 0
-                while kk < k4 {
-                    let x = load4(a0 + kk)
-                    s0 += x * load4(b0 + kk); s1 += x * load4(b1 + kk)
-                    s2 += x * load4(b2 + kk); s3 += x * load4(b3 + kk)
-                    kk += 4
+                while kk < kL {
+                    let x = S.load(a0 + kk)
+                    s0 += x * S.load(b0 + kk); s1 += x * S.load(b1 + kk)
+                    s2 += x * S.load(b2 + kk); s3 += x * S.load(b3 + kk)
+                    kk += L
                 }
                 let ci = c + i * ldc + j
                 store4(load4(ci) + finish4(s0, s1, s2, s3, a0, b0, b1, b2, b3), ci)
@@ -563,9 +668,9 @@ public enum MatrixProduct {
             }
             while j < n {
                 let b0 = b + j * ldb
-                var s0 = SIMD4<Double>()
+                var s0 = V()
                 var kk = 0
-                while kk < k4 { s0 += load4(a0 + kk) * load4(b0 + kk); kk += 4 }
+                while kk < kL { s0 += S.load(a0 + kk) * S.load(b0 + kk); kk += L }
                 c[i * ldc + j] += finish(s0, a0, b0)
                 j += 1
             }

@@ -107,3 +107,55 @@ import Testing
         #expect(values == one)
     }
 }
+
+/// The `Float` forms of the vector functions the layers use: as accurate, relative to `Float`'s
+/// ulp, as the `Double` ones are to theirs, measured against the `Double` library in `Double`.
+@Suite struct FloatVectorMathTests {
+    /// `tanh` in `Float`: within 3 ulp of the correctly rounded value from tiny arguments to
+    /// saturation, odd, exactly ±1 beyond 9, NaN in NaN out; the buffer form gives the same bits.
+    @Test func floatTanhIsAccurate() {
+        var rng = SeededRandom(seed: 14)
+        var worst = 0.0
+        for _ in 0..<20_000 {
+            let x = SIMD8<Float>(Float(rng.uniform(-12, 12)), Float(rng.uniform(-1, 1)), Float(rng.uniform(-1e-3, 1e-3)),
+                                 Float(rng.uniform(-1e-7, 1e-7)), Float(rng.uniform(-5, 5)), Float(rng.uniform(-0.1, 0.1)),
+                                 Float(rng.uniform(-9, 9)), Float(rng.uniform(-0.5, 0.5)))
+            let t = VectorMath.tanh(x)
+            for i in 0..<8 {
+                let exact = Foundation.tanh(Double(x[i]))
+                worst = max(worst, abs(Double(t[i]) - exact) / Double(Float(exact).magnitude.ulp))
+                #expect(VectorMath.tanh(-x)[i] == -t[i])
+            }
+        }
+        #expect(worst <= 3, "worst error \(worst) ulp")
+        let edges = VectorMath.tanh(SIMD8<Float>(0, 9.5, -1e4, .nan, -0.0, 1e-30, .infinity, -.infinity))
+        #expect(edges[0] == 0 && edges[1] == 1 && edges[2] == -1 && edges[3].isNaN)
+        #expect(edges[4] == 0 && edges[4].sign == .minus && edges[5] == 1e-30 && edges[6] == 1 && edges[7] == -1)
+        var values = (0..<19).map { Float($0) * 0.37 - 2 }   // two vectors and a tail of three
+        let one = values.map { VectorMath.tanh(SIMD8(repeating: $0))[0] }
+        values.withUnsafeMutableBufferPointer { VectorMath.tanh($0.baseAddress!, count: $0.count) }
+        #expect(values == one)
+    }
+
+    /// `σ` in `Float`: within 3 ulp of the correctly rounded value; the buffer form gives the
+    /// bits of the vector one.
+    @Test func floatSigmoidIsAccurate() {
+        var rng = SeededRandom(seed: 15)
+        var worst = 0.0
+        for _ in 0..<20_000 {
+            let x = SIMD8<Float>(Float(rng.uniform(-30, 30)), Float(rng.uniform(-3, 3)), Float(rng.uniform(-80, 80)),
+                                 Float(rng.uniform(-1e-6, 1e-6)), Float(rng.uniform(-10, 10)), Float(rng.uniform(-0.5, 0.5)),
+                                 Float(rng.uniform(-17, 17)), Float(rng.uniform(-1, 1)))
+            let s = VectorMath.sigmoid(x)
+            for i in 0..<8 {
+                let exact = 1 / (1 + Foundation.exp(-Double(x[i])))
+                worst = max(worst, abs(Double(s[i]) - exact) / Double(Float(exact).ulp))
+            }
+        }
+        #expect(worst <= 3, "worst error \(worst) ulp")
+        var values = (0..<19).map { Float($0) * 1.1 - 9 }
+        let one = values.map { VectorMath.sigmoid(SIMD8(repeating: $0))[0] }
+        values.withUnsafeMutableBufferPointer { VectorMath.sigmoid($0.baseAddress!, count: $0.count) }
+        #expect(values == one)
+    }
+}

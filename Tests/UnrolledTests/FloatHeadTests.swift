@@ -2,62 +2,6 @@ import Foundation
 import Testing
 @testable import Unrolled
 
-@Suite struct FloatProductTests {
-    func values(_ n: Int, _ rng: inout SeededRandom) -> [Float] { (0..<n).map { _ in Float(rng.uniform(-1, 1)) } }
-
-    /// All three forms in `Float` add in ascending `k`, across the blocks of `k` and of columns,
-    /// through the packed panels and the rows and columns they leave: the bits of the plain loop.
-    @Test func everyFormMatchesTheNaiveLoop() {
-        for (m, n, k) in [(1, 1, 1), (5, 17, 9), (9, 40, 300), (4, 16, 513), (13, 33, 70), (6, 300, 64), (3, 130, 20), (8, 64, 1100)] {
-            var rng = SeededRandom(seed: UInt64(m * 100 + n + k))
-            let a = values(m * k, &rng), at = values(k * m, &rng), b = values(k * n, &rng), bt = values(n * k, &rng)
-            let c = values(m * n, &rng)
-            var nn = c, tn = c, nt = c, expectNN = c, expectTN = c, expectNT = c
-            FloatProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
-            FloatProduct.addProductTransposedA(m: m, n: n, k: k, a: at, lda: m, b: b, ldb: n, c: &tn, ldc: n)
-            FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
-            // from a bias row, ignoring what `C` held (here the random `c`)
-            let bias = values(n, &rng)
-            var fromBias = c
-            var expectFromBias = (0..<(m * n)).map { bias[$0 % n] }
-            FloatProduct.productTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, bias: bias, c: &fromBias, ldc: n)
-            for i in 0..<m {
-                for j in 0..<n {
-                    for kk in 0..<k {
-                        expectNN[i * n + j] += a[i * k + kk] * b[kk * n + j]
-                        expectTN[i * n + j] += at[kk * m + i] * b[kk * n + j]
-                        expectNT[i * n + j] += a[i * k + kk] * bt[j * k + kk]
-                        expectFromBias[i * n + j] += a[i * k + kk] * bt[j * k + kk]
-                    }
-                }
-            }
-            #expect(nn == expectNN, "nn \(m)×\(n)×\(k)")
-            #expect(tn == expectTN, "tn \(m)×\(n)×\(k)")
-            #expect(nt == expectNT, "nt \(m)×\(n)×\(k)")
-            #expect(fromBias == expectFromBias, "nt from a bias \(m)×\(n)×\(k)")
-        }
-    }
-
-    /// Large products split across threads give the bits of one thread.
-    @Test func threadsDoNotChangeTheBits() {
-        let (m, n, k) = (403, 230, 191)           // m·n·k over three times the threading threshold
-        var rng = SeededRandom(seed: 4)
-        let a = values(m * k, &rng), b = values(k * n, &rng), bt = values(n * k, &rng), c = values(m * n, &rng)
-        func all(_ threads: Int) -> [[Float]] {
-            MatrixProduct.$threads.withValue(threads) {
-                #expect(MatrixProduct.parts(rows: m, work: m * n * k) == threads, "the product really runs on \(threads) threads")
-                var nn = c, tn = c, nt = c
-                FloatProduct.addProduct(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: n, c: &nn, ldc: n)
-                FloatProduct.addProductTransposedA(m: m, n: n, k: k, a: a, lda: m, b: b, ldb: n, c: &tn, ldc: n)
-                FloatProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: bt, ldb: k, c: &nt, ldc: n)
-                return [nn, tn, nt]
-            }
-        }
-        #expect(all(2) == all(1))
-        #expect(all(3) == all(1))
-    }
-}
-
 @Suite struct FloatHeadTests {
     /// The `Float` head gives the `Double` head's loss and gradients (whose backward pass is
     /// checked against finite differences) to `Float` precision.

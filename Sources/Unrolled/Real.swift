@@ -1,0 +1,54 @@
+/// A scalar the fast implementation computes in: `Double` (the gradient checks, the PyTorch
+/// float64 cases) or `Float` (training, as PyTorch does by default).
+///
+/// Each kernel is written once over `Real` and compiled once for each of the two types
+/// (`@_specialize`), so that both run the same code with their own vector width: `Vector` fills a
+/// 256-bit register, four `Double`s or eight `Float`s.
+public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, CustomStringConvertible {
+    /// `Lanes` values of this type in one vector register.
+    associatedtype Vector: SIMD where Vector.Scalar == Self
+    /// `p[i] ← tanh(p[i])` for `i < count` (`VectorMath.tanh`).
+    static func tanh(_ p: UnsafeMutablePointer<Self>, count: Int)
+    /// `p[i] ← σ(p[i])` for `i < count` (`VectorMath.sigmoid`).
+    static func sigmoid(_ p: UnsafeMutablePointer<Self>, count: Int)
+    /// `exp(x)` lane by lane (`VectorMath.exp`).
+    static func exp(_ x: SIMD8<Self>) -> SIMD8<Self>
+}
+
+extension Double: Real {
+    public typealias Vector = SIMD4<Double>
+    @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.tanh(p, count: count) }
+    @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.sigmoid(p, count: count) }
+    @inline(__always) public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { VectorMath.exp(x) }
+}
+
+extension Float: Real {
+    public typealias Vector = SIMD8<Float>
+    @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.tanh(p, count: count) }
+    @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.sigmoid(p, count: count) }
+    @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.exp(x) }
+}
+
+extension Real {
+    /// Lanes of a `Vector`: 4 for `Double`, 8 for `Float`.
+    @inline(__always) static var lanes: Int { Vector.scalarCount }
+
+    /// The vector at `p` (no alignment needed).
+    @inline(__always) static func load(_ p: UnsafePointer<Self>) -> Vector {
+        UnsafeRawPointer(p).loadUnaligned(as: Vector.self)
+    }
+
+    /// Stores `v` at `p` (no alignment needed).
+    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Self>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
+    }
+
+    /// The sum of a vector's lanes in a fixed order, neighbours first:
+    /// `(v0 + v1) + (v2 + v3)` for four lanes, `((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7))`
+    /// for eight.
+    @inline(__always) static func pairwiseSum(_ v: Vector) -> Self {
+        if Vector.scalarCount == 4 { return (v[0] + v[1]) + (v[2] + v[3]) }
+        precondition(Vector.scalarCount == 8, "a Real's vector has 4 or 8 lanes")
+        return ((v[0] + v[1]) + (v[2] + v[3])) + ((v[4] + v[5]) + (v[6] + v[7]))
+    }
+}
