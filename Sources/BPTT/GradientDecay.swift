@@ -30,8 +30,8 @@ struct GradientDecay {
     /// `‖∂L/∂s_{T-k}‖` for `k = 0 … T-1`, with `L = r · h_T` for a unit vector `r`. The gradient
     /// at `s_{T-k}` (the state `h`, and `c` for an LSTM) is the `∂L/∂h0` of the same layer run
     /// over the last `k` inputs from that state: BPTT through exactly `k` steps.
-    static func gradientNorms(_ layer: any SequenceLayer, x: [Double], steps T: Int, r: [Double])
-        -> [Double] {
+    static func gradientNorms(_ layer: any SequenceLayer<Precision>, x: [Double], steps T: Int,
+                              r: [Double]) -> [Double] {
         let H = layer.hiddenSize, I = layer.inputSize
         let full = layer.forward(.dense(x), steps: T, batch: 1, h0: nil, c0: nil)
         var norms = [1.0]                                   // k = 0: ∂L/∂h_T = r
@@ -66,7 +66,7 @@ struct GradientDecay {
             let n = r.reduce(0) { $0 + $1 * $1 }.squareRoot()
             r = r.map { $0 / n }
             let q = Self.orthogonal(hidden, rng: &rng)
-            var layers: [any SequenceLayer] = []
+            var layers: [any SequenceLayer<Precision>] = []
             for rho in radii {
                 let elman = ElmanLayer("rnn", inputSize: input, hiddenSize: hidden, rng: &rng)
                 elman.weightHH.value = q.map { rho * $0 }

@@ -22,8 +22,9 @@ final class LanguageModel {
     /// One training step on `x`, `y` (`[T, B]`, `y` one symbol ahead of `x`): the mean
     /// cross-entropy over all `T·B` predictions, backward through the head and the stack,
     /// gradients clipped to global norm `clip`, one optimizer step. Returns the loss.
-    func step<O: Optimizer>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int, clip: Double,
-                            optimizer: inout O, rng: inout SeededRandom) -> Double {
+    func step<O: Optimizer<Precision>>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int,
+                                       clip: Double, optimizer: inout O,
+                                       rng: inout SeededRandom) -> Double {
         parameters.zeroGrad()
         let masks = net.dropoutMasks(probability: dropout, steps: T, batch: B, rng: &rng)
         let trace = net.forward(.symbols(x), steps: T, batch: B, dropoutMasks: masks)

@@ -117,24 +117,24 @@ public enum Conformance {
         let path = ["optimizer"]
         let type = try f.object(path)["type"] as? String ?? ""
         let lr = try f.number(path + ["lr"])
-        var optimizer: any Optimizer & TorchState
+        var optimizer: any Optimizer<Double> & TorchState
         let fast = implementation == .fast
         switch type {
         case "SGD":
             if let m = f.value(path + ["momentum"]) as? NSNumber, m.doubleValue != 0 {
                 throw UnrolledError("\(f.field(path + ["momentum"])) is \(m); only 0 is defined")
             }
-            optimizer = fast ? Unrolled.SGD(learningRate: lr) : Reference.SGD(learningRate: lr)
+            optimizer = fast ? Unrolled.SGD<Double>(learningRate: lr) : Reference.SGD(learningRate: lr)
         case "Adam":
             guard let betas = f.value(path + ["betas"]) as? [NSNumber], betas.count == 2 else {
                 throw UnrolledError("\(f.field(path + ["betas"])) is missing or not two numbers")
             }
             let (b1, b2, eps) = (betas[0].doubleValue, betas[1].doubleValue, try f.number(path + ["eps"]))
-            optimizer = fast ? Unrolled.Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps)
+            optimizer = fast ? Unrolled.Adam<Double>(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps)
                 : Reference.Adam(learningRate: lr, beta1: b1, beta2: b2, epsilon: eps)
         case "Adagrad":
             let eps = try f.number(path + ["eps"])
-            optimizer = fast ? Unrolled.Adagrad(learningRate: lr, epsilon: eps) : Reference.Adagrad(learningRate: lr, epsilon: eps)
+            optimizer = fast ? Unrolled.Adagrad<Double>(learningRate: lr, epsilon: eps) : Reference.Adagrad(learningRate: lr, epsilon: eps)
         default:
             throw UnrolledError("\(f.field(path + ["type"])) is '\(type)'; SGD, Adam and Adagrad are defined")
         }
@@ -199,7 +199,7 @@ final class CaseModel: Module {
         case "embed_rnn_linear_ce":
             let e = try module(["Embedding"]), r = try module(["RNN", "LSTM", "GRU"]), l = try module(["Linear"])
             let (count, dimension) = (try e.config.int("num_embeddings"), try e.config.int("embedding_dim"))
-            let embedding: any LookupLayer = fast ? Unrolled.Embedding(e.name, count: count, dimension: dimension, rng: &rng)
+            let embedding: any LookupLayer = fast ? Unrolled.Embedding<Double>(e.name, count: count, dimension: dimension, rng: &rng)
                 : Reference.Embedding(e.name, count: count, dimension: dimension, rng: &rng)
             for key in ["padding_idx", "max_norm"] where !(e.config.values[key] is NSNull || e.config.values[key] == nil) {
                 throw UnrolledError("\(f.file): field model.modules[\(e.name)].config.\(key) is set; only null is defined")
@@ -225,7 +225,7 @@ final class CaseModel: Module {
             let outputs = try Config(file: f.file, module: "i2o", values: i2oConfig).int("out_features")
             let hidden = i2h.outputSize
             let (inputs, hiddens) = (i2h.inputSize - hidden, hidden)
-            let cell: any NamesCell = fast ? Unrolled.TutorialCell(inputSize: inputs, hiddenSize: hiddens, outputSize: outputs, rng: &rng)
+            let cell: any NamesCell = fast ? Unrolled.TutorialCell<Double>(inputSize: inputs, hiddenSize: hiddens, outputSize: outputs, rng: &rng)
                 : Reference.TutorialCell(inputSize: inputs, hiddenSize: hiddens, outputSize: outputs, rng: &rng)
             parameters = cell.parameters
             try load(f)
@@ -264,8 +264,8 @@ final class CaseModel: Module {
     }
 
     static func network(_ name: String, _ type: String, _ c: Config, _ implementation: Implementation,
-                        _ rng: inout SeededRandom) throws -> any RecurrentStack {
-        let cell: Unrolled.RecurrentNetwork.Cell
+                        _ rng: inout SeededRandom) throws -> any RecurrentStack<Double> {
+        let cell: Unrolled.RecurrentNetwork<Double>.Cell
         switch type {
         case "RNN":
             switch c.values["nonlinearity"] as? String {
@@ -281,11 +281,11 @@ final class CaseModel: Module {
                 throw UnrolledError("\(c.field(key)) is \(v); only 0 is defined")
             }
         }
-        let configuration = Unrolled.RecurrentNetwork.Configuration(
+        let configuration = Unrolled.RecurrentNetwork<Double>.Configuration(
             cell: cell, inputSize: try c.int("input_size"), hiddenSize: try c.int("hidden_size"), layers: try c.int("num_layers"),
             bidirectional: try c.bool("bidirectional"), bias: try c.bool("bias"), batchFirst: try c.bool("batch_first"))
         switch implementation {
-        case .fast: return Unrolled.RecurrentNetwork(name, configuration, rng: &rng)
+        case .fast: return Unrolled.RecurrentNetwork<Double>(name, configuration, rng: &rng)
         case .reference: return Reference.RecurrentNetwork(name, configuration, rng: &rng)
         }
     }
@@ -293,13 +293,13 @@ final class CaseModel: Module {
     static func linear(_ name: String, _ c: Config, _ implementation: Implementation, _ rng: inout SeededRandom) throws -> any DenseLayer {
         let (i, o, bias) = (try c.int("in_features"), try c.int("out_features"), try c.bool("bias"))
         switch implementation {
-        case .fast: return Unrolled.Linear(name, inputSize: i, outputSize: o, bias: bias, rng: &rng)
+        case .fast: return Unrolled.Linear<Double>(name, inputSize: i, outputSize: o, bias: bias, rng: &rng)
         case .reference: return Reference.Linear(name, inputSize: i, outputSize: o, bias: bias, rng: &rng)
         }
     }
 
     /// `(T, B)` from a sequence tensor's shape in the network's layout, checked against it.
-    static func stepsAndBatch(_ f: ReferenceFixture, _ path: [String], _ net: some RecurrentStack, features: Int?) throws -> (Int, Int) {
+    static func stepsAndBatch(_ f: ReferenceFixture, _ path: [String], _ net: some RecurrentStack<Double>, features: Int?) throws -> (Int, Int) {
         let t = try f.tensor(path)
         let rank = features == nil ? 2 : 3
         guard t.shape.count == rank, t.shape.allSatisfy({ $0 > 0 }), features == nil || t.shape[2] == features! else {
@@ -310,7 +310,7 @@ final class CaseModel: Module {
     }
 
     /// `h0` (and `c0`), `[L·D, B, H]`.
-    static func initialStates(_ f: ReferenceFixture, _ net: some RecurrentStack, batch B: Int) throws -> (h0: [Double], c0: [Double]?) {
+    static func initialStates(_ f: ReferenceFixture, _ net: some RecurrentStack<Double>, batch B: Int) throws -> (h0: [Double], c0: [Double]?) {
         let c = net.configuration, shape = [c.layers * c.directions, B, c.hiddenSize]
         let h0 = try f.tensor(["inputs", "h0"], shape: shape).data
         let c0 = net.hasCellState ? try f.tensor(["inputs", "c0"], shape: shape).data : nil
@@ -318,7 +318,7 @@ final class CaseModel: Module {
     }
 
     /// The shapes of a network's outputs, in its layout.
-    static func outputShapes(_ net: some RecurrentStack, T: Int, B: Int) -> (output: [Int], state: [Int]) {
+    static func outputShapes(_ net: some RecurrentStack<Double>, T: Int, B: Int) -> (output: [Int], state: [Int]) {
         let c = net.configuration
         let output = c.batchFirst ? [B, T, c.directions * c.hiddenSize] : [T, B, c.directions * c.hiddenSize]
         return (output, [c.layers * c.directions, B, c.hiddenSize])
@@ -331,7 +331,7 @@ final class CaseModel: Module {
     }
 
     /// `loss = Σ output · R_output + Σ h_n · R_h_n (+ Σ c_n · R_c_n)`.
-    static func recurrent(_ f: ReferenceFixture, _ net: some RecurrentStack) throws -> () throws -> Evaluation {
+    static func recurrent(_ f: ReferenceFixture, _ net: some RecurrentStack<Double>) throws -> () throws -> Evaluation {
         let (T, B) = try stepsAndBatch(f, ["inputs", "x"], net, features: net.configuration.inputSize)
         let xShape = try f.tensor(["inputs", "x"]).shape, x = try f.tensor(["inputs", "x"]).data
         let (h0, c0) = try initialStates(f, net, batch: B)
@@ -355,7 +355,7 @@ final class CaseModel: Module {
     }
 
     /// `logits = fc(rnn(embedding(ids)))`; mean cross-entropy against the next tokens.
-    static func embedRNNLinearCE(_ f: ReferenceFixture, _ embedding: any LookupLayer, _ net: some RecurrentStack,
+    static func embedRNNLinearCE(_ f: ReferenceFixture, _ embedding: any LookupLayer, _ net: some RecurrentStack<Double>,
                                  _ fc: any DenseLayer, _ losses: LossFunctions) throws -> () throws -> Evaluation {
         guard net.configuration.inputSize == embedding.dimension, fc.inputSize == net.configuration.directions * net.configuration.hiddenSize else {
             throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain")
@@ -388,7 +388,7 @@ final class CaseModel: Module {
     }
 
     /// `prediction = fc(output at the last step)`; mean squared error against `y`.
-    static func rnnLinearMSELast(_ f: ReferenceFixture, _ net: some RecurrentStack, _ fc: any DenseLayer,
+    static func rnnLinearMSELast(_ f: ReferenceFixture, _ net: some RecurrentStack<Double>, _ fc: any DenseLayer,
                                  _ losses: LossFunctions) throws -> () throws -> Evaluation {
         let c = net.configuration, DH = c.directions * c.hiddenSize
         guard fc.inputSize == DH else { throw UnrolledError("\(f.field(["model", "modules"])): the modules' sizes do not chain") }
@@ -447,33 +447,33 @@ final class CaseModel: Module {
 }
 
 /// The modules a case can hold, as both implementations provide them.
-protocol DenseLayer: Module {
+protocol DenseLayer: Module where Scalar == Double {
     var inputSize: Int { get }
     var outputSize: Int { get }
     func forward(_ x: [Double], batch: Int) -> [Double]
     func backward(_ dy: [Double], input x: [Double], batch: Int) -> [Double]
 }
-extension Unrolled.Linear: DenseLayer {}
+extension Unrolled.Linear: DenseLayer where S == Double {}
 extension Reference.Linear: DenseLayer {}
 
-protocol LookupLayer: Module {
+protocol LookupLayer: Module where Scalar == Double {
     var count: Int { get }
     var dimension: Int { get }
     func forward(_ ids: [Int]) -> [Double]
     func backward(_ dEmbedded: [Double], ids: [Int])
 }
-extension Unrolled.Embedding: LookupLayer {}
+extension Unrolled.Embedding: LookupLayer where S == Double {}
 extension Reference.Embedding: LookupLayer {}
 
-protocol NamesCell: Module {
+protocol NamesCell: Module where Scalar == Double {
     var inputSize: Int { get }
     var hiddenSize: Int { get }
     var outputSize: Int { get }
-    func forward(_ letters: [Int], h0: [Double]?, keepAllOutputs: Bool) -> Unrolled.TutorialCell.Trace
-    func loss(_ trace: Unrolled.TutorialCell.Trace, target: Int) -> Double
-    func backward(_ trace: Unrolled.TutorialCell.Trace, target: Int, inputGradient: Bool) -> (dh0: [Double], dx: [[Double]])
+    func forward(_ letters: [Int], h0: [Double]?, keepAllOutputs: Bool) -> Unrolled.TutorialCell<Double>.Trace
+    func loss(_ trace: Unrolled.TutorialCell<Double>.Trace, target: Int) -> Double
+    func backward(_ trace: Unrolled.TutorialCell<Double>.Trace, target: Int, inputGradient: Bool) -> (dh0: [Double], dx: [[Double]])
 }
-extension Unrolled.TutorialCell: NamesCell {}
+extension Unrolled.TutorialCell: NamesCell where S == Double {}
 extension Reference.TutorialCell: NamesCell {}
 
 /// The losses a case can use, from either implementation.
@@ -499,9 +499,9 @@ struct LossFunctions: Sendable {
 protocol TorchState {
     var torchState: [String: [[Double]]] { get }
 }
-extension Unrolled.SGD: TorchState { var torchState: [String: [[Double]]] { [:] } }
+extension Unrolled.SGD: TorchState where S == Double { var torchState: [String: [[Double]]] { [:] } }
 extension Reference.SGD: TorchState { var torchState: [String: [[Double]]] { [:] } }
-extension Unrolled.Adam: TorchState { var torchState: [String: [[Double]]] { ["exp_avg": m, "exp_avg_sq": v] } }
+extension Unrolled.Adam: TorchState where S == Double { var torchState: [String: [[Double]]] { ["exp_avg": m, "exp_avg_sq": v] } }
 extension Reference.Adam: TorchState { var torchState: [String: [[Double]]] { ["exp_avg": m, "exp_avg_sq": v] } }
-extension Unrolled.Adagrad: TorchState { var torchState: [String: [[Double]]] { ["sum": sum] } }
+extension Unrolled.Adagrad: TorchState where S == Double { var torchState: [String: [[Double]]] { ["sum": sum] } }
 extension Reference.Adagrad: TorchState { var torchState: [String: [[Double]]] { ["sum": sum] } }

@@ -6,7 +6,7 @@ import Unrolled
 /// (and `c0` for an LSTM), under `L = Σ output · R + Σ h_n · R_h (+ Σ c_n · R_c)` with random
 /// `R`, so that every output and final state reaches the loss.
 public enum NetworkGradientCheck {
-    public static func run(_ configuration: Unrolled.RecurrentNetwork.Configuration, steps T: Int = 5, batch B: Int = 2,
+    public static func run(_ configuration: Unrolled.RecurrentNetwork<Double>.Configuration, steps T: Int = 5, batch B: Int = 2,
                            seed: UInt64) -> [GradientCheck.Result] {
         var rng = SeededRandom(seed: seed)
         let net = Reference.RecurrentNetwork("rnn", configuration, rng: &rng)

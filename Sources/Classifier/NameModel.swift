@@ -2,7 +2,7 @@ import Unrolled
 
 /// What the tutorial's training loop needs of a model: one name in, log-probabilities out, and a
 /// forward-and-backward step for one labelled name.
-protocol NameModel: Module {
+protocol NameModel: Module where Scalar == Precision {
     /// `[C]` log-probabilities for a name given as letter indices.
     func logProbabilities(_ letters: [Int]) -> [Double]
     /// Forward and backward for one name; accumulates gradients, returns loss and output.

@@ -8,7 +8,7 @@ import Unrolled
 /// The same parameters, names and initialization as the fast `Unrolled.ElmanLayer`, which is
 /// tested against this one.
 public final class ElmanLayer: SequenceLayer {
-    public typealias Activation = Unrolled.ElmanLayer.Activation
+    public typealias Activation = Unrolled.ElmanActivation
 
     public let inputSize: Int, hiddenSize: Int
     public let activation: Activation

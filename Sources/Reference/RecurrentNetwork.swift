@@ -11,17 +11,17 @@ import Unrolled
 /// layouts as the fast `Unrolled.RecurrentNetwork` (`x [T, B, I]` or `[B, T, I]` batch-first,
 /// `h0`, `c0`, `h_n`, `c_n` `[L·D, B, H]`), which is tested against this one.
 public final class RecurrentNetwork: RecurrentStack {
-    public typealias Configuration = Unrolled.RecurrentNetwork.Configuration
+    public typealias Configuration = Unrolled.RecurrentConfiguration
     public let configuration: Configuration
     /// `layers[l][d]`: layer `l`, direction `d`.
-    public let layers: [[any SequenceLayer]]
-    public var parameters: [Parameter] { layers.flatMap { $0.flatMap(\.parameters) } }
+    public let layers: [[any SequenceLayer<Double>]]
+    public var parameters: [Parameter] { layers.flatMap { row in row.flatMap { $0.parameters } } }
 
     public init(_ name: String, _ configuration: Configuration, rng: inout SeededRandom) {
         self.configuration = configuration
         let c = configuration
         layers = (0..<c.layers).map { l in
-            (0..<c.directions).map { d -> any SequenceLayer in
+            (0..<c.directions).map { d -> any SequenceLayer<Double> in
                 let input = l == 0 ? c.inputSize : c.directions * c.hiddenSize
                 let suffix = "_l\(l)" + (d == 1 ? "_reverse" : "")
                 switch c.cell {
@@ -87,7 +87,7 @@ public final class RecurrentNetwork: RecurrentStack {
     /// directions add up. Accumulates every parameter gradient.
     public func backward(_ trace: Trace, dOutput: [Double]?,
                          dhN: [Double]? = nil, dcN: [Double]? = nil, inputGradient: Bool = false)
-        -> Unrolled.RecurrentNetwork.Gradient {
+        -> Unrolled.RecurrentNetwork<Double>.Gradient {
         let c = configuration, H = c.hiddenSize, D = c.directions, T = trace.steps, B = trace.batch
         var dh0: [Double] = [], dc0: [Double] = []
         // ∂L/∂(output of the layer above), one [B, D·H] matrix per step

@@ -14,7 +14,7 @@ import Unrolled
 public final class TutorialCell: Module {
     /// `hiddens[t]` is `h_t` (`hiddens[0]` is `h_0`); `logProbabilities` is `output_T`, and
     /// `allLogProbabilities[t - 1]` is `output_t` when asked for.
-    public typealias Trace = Unrolled.TutorialCell.Trace
+    public typealias Trace = Unrolled.TutorialCell<Double>.Trace
 
     public let inputSize: Int, hiddenSize: Int, outputSize: Int
     public let i2h: Linear

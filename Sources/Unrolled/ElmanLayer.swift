@@ -11,19 +11,19 @@ import Foundation
 /// Only `h_{t-1} · W_hhᵀ` is inherently sequential. The input projection of all `T` steps is one
 /// matrix product before the loop, and the weight gradients of all steps are one product each
 /// after the backward loop, which keeps the gradient buffers out of the per-step memory traffic.
-public final class ElmanLayer: SequenceLayer {
-    public enum Activation: String, Sendable { case tanh, relu }
+public final class ElmanLayer<S: Real>: SequenceLayer {
+    public typealias Activation = ElmanActivation
 
     public let inputSize: Int, hiddenSize: Int
     public let activation: Activation
     /// `W_ih`, `[H, I]`.
-    public let weightIH: Parameter
+    public let weightIH: Parameter<S>
     /// `W_hh`, `[H, H]`.
-    public let weightHH: Parameter
+    public let weightHH: Parameter<S>
     /// `b_ih`, `b_hh`, `[H]` each, or `nil` without bias.
-    public let biasIH: Parameter?, biasHH: Parameter?
+    public let biasIH: Parameter<S>?, biasHH: Parameter<S>?
 
-    public var parameters: [Parameter] {
+    public var parameters: [Parameter<S>] {
         [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 }
     }
 
@@ -33,13 +33,13 @@ public final class ElmanLayer: SequenceLayer {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.activation = activation
-        let p = RecurrentParameters(name, gates: 1, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
+        let p = RecurrentParameters<S>(name, gates: 1, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
         (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biasIH, p.biasHH)
     }
 
     /// `b_ih + b_hh` (zeros without bias), `[H]`.
-    func combinedBias() -> [Double] {
-        var bias = [Double](repeating: 0, count: hiddenSize)
+    func combinedBias() -> [S] {
+        var bias = [S](repeating: 0, count: hiddenSize)
         if let biasIH, let biasHH { for j in 0..<hiddenSize { bias[j] = biasIH.value[j] + biasHH.value[j] } }
         return bias
     }
@@ -47,15 +47,17 @@ public final class ElmanLayer: SequenceLayer {
     // snippet.elman-forward
     /// Runs the layer over `x [T, B, I]` from `h0 [B, H]` (zeros when `nil`); it has no cell state,
     /// so `c0` is ignored.
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public func forward(
-        _ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?
-    ) -> SequenceTrace {
+        _ x: SequenceInput<S>, steps T: Int, batch B: Int, h0: [S]?, c0: [S]?
+    ) -> SequenceTrace<S> {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, I = inputSize, BH = B * H
         // pre_t = b_ih + b_hh + x_t · W_ihᵀ for every t at once                          [T·B, H]
         var pre = broadcastRows(combinedBias(), rows: T * B, n: H)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &pre)
-        var states = h0 ?? [Double](repeating: 0, count: BH)  // [h0, h_1, ..., h_T], [T + 1, B, H]
+        var states = h0 ?? [S](repeating: 0, count: BH)  // [h0, h_1, ..., h_T], [T + 1, B, H]
         states += pre
         states.withUnsafeMutableBufferPointer { sp in
             let s = sp.baseAddress!
@@ -67,26 +69,28 @@ public final class ElmanLayer: SequenceLayer {
                         m: B, n: H, k: H, a: hPrev, lda: H, b: w.baseAddress!, ldb: H, c: h, ldc: H)
                     // h_t = act(pre_t)
                     switch activation {
-                    case .tanh: VectorMath.tanh(h, count: BH)
+                    case .tanh: S.tanh(h, count: BH)
                     case .relu: for i in 0..<BH { h[i] = max(0, h[i]) }
                     }
                 }
             }
         }
-        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cache: [])
+        return SequenceTrace<S>(steps: T, batch: B, inputs: x, states: states, cache: [])
     }
     // snippet.end
 
     /// Backpropagation through time. `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when the
     /// loss reads no output but the last), `dLast [B, H]` an extra `∂L/∂h_T`. Accumulates the
     /// parameter gradients; returns `∂L/∂h0 [B, H]` and, if asked, `∂L/∂x [T, B, I]`.
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
-    ) -> SequenceGradient {
+        _ trace: SequenceTrace<S>, dOutputs: [S]?, dLast: [S]?, dLastCell: [S]?, inputGradient: Bool
+    ) -> SequenceGradient<S> {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, B = trace.batch, T = trace.steps, BH = B * H
-        var dpre = dOutputs ?? [Double](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
-        var dh = dLast ?? [Double](repeating: 0, count: BH)            // ∂L/∂h_t from later steps
+        var dpre = dOutputs ?? [S](repeating: 0, count: T * BH)   // becomes ∂L/∂pre_t, [T, B, H]
+        var dh = dLast ?? [S](repeating: 0, count: BH)            // ∂L/∂h_t from later steps
         dpre.withUnsafeMutableBufferPointer { dp in
             trace.states.withUnsafeBufferPointer { sp in
                 weightHH.value.withUnsafeBufferPointer { w in
@@ -118,8 +122,11 @@ public final class ElmanLayer: SequenceLayer {
         trace.inputs.addWeightGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B)
         // through both biases: db_ih += Σ_{t,b} dpre, db_hh += Σ_{t,b} dpre
         addRowSums(dpre, rows: T * B, to: [biasIH, biasHH])
-        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: [], dx: []) }
+        guard inputGradient else { return SequenceGradient<S>(dh0: dh, dc0: [], dx: []) }
         // through x_t · W_ihᵀ, for x: dx = dpre · W_ih                                  [T, B, I]
-        return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
+        return SequenceGradient<S>(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dpre, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
 }
+
+/// The activation of an Elman layer: `torch.nn.RNN`'s `nonlinearity`.
+public enum ElmanActivation: String, Sendable { case tanh, relu }

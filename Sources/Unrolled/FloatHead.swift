@@ -7,10 +7,10 @@ import Foundation
 /// pass is checked against finite differences; `FloatHeadTests` checks that this one agrees with
 /// it to `Float` precision.
 public final class FloatHead {
-    public let linear: Linear
+    public let linear: Linear<Double>
     private var w32: [Float] = [], b32: [Float] = []
 
-    public init(_ linear: Linear) { self.linear = linear }
+    public init(_ linear: Linear<Double>) { self.linear = linear }
 
     public var vocabulary: Int { linear.outputSize }
 

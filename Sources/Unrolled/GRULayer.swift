@@ -14,38 +14,40 @@ import Foundation
 /// functions, and weights move between this layer and PyTorch's unchanged only with this form.
 ///
 /// Shapes: `W_ih [3H, I]`, `W_hh [3H, H]`, `b_ih, b_hh [3H]`, `x [T, B, I]`, `h0 [B, H]`.
-public final class GRULayer: SequenceLayer {
+public final class GRULayer<S: Real>: SequenceLayer {
     public let inputSize: Int, hiddenSize: Int
     /// `W_ih = [W_ir; W_iz; W_in]`, `[3H, I]`.
-    public let weightIH: Parameter
+    public let weightIH: Parameter<S>
     /// `W_hh = [W_hr; W_hz; W_hn]`, `[3H, H]`.
-    public let weightHH: Parameter
-    public let biasIH: Parameter?, biasHH: Parameter?
+    public let weightHH: Parameter<S>
+    public let biasIH: Parameter<S>?, biasHH: Parameter<S>?
 
-    public var parameters: [Parameter] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
+    public var parameters: [Parameter<S>] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
 
     /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.GRU`.
     public init(_ name: String, inputSize: Int, hiddenSize: Int, bias: Bool = true, suffix: String = "", rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
-        let p = RecurrentParameters(name, gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
+        let p = RecurrentParameters<S>(name, gates: 3, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
         (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biasIH, p.biasHH)
     }
 
     /// Runs the layer over `x [T, B, I]` from `h0` (zeros when `nil`; `c0` is ignored: no cell
     /// state). The cache keeps, per step,
     /// `[r | z | n | gh_n]` `[B, 4H]` for the backward pass.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func forward(_ x: SequenceInput<S>, steps T: Int, batch B: Int, h0: [S]?, c0: [S]?) -> SequenceTrace<S> {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, G = 3 * H, I = inputSize, BH = B * H
-        var states = [Double](repeating: 0, count: (T + 1) * BH)
+        var states = [S](repeating: 0, count: (T + 1) * BH)
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
-        var cache = [Double](repeating: 0, count: T * B * 4 * H)
+        var cache = [S](repeating: 0, count: T * B * 4 * H)
         // gi = x · W_ihᵀ + b_ih for every step at once                                [T·B, 3H]
         var gi = broadcastRows(biasIH?.value, rows: T * B, n: G)
         x.addProjection(weight: weightIH, inputSize: I, rows: T * B, into: &gi)
         let ghBias = broadcastRows(biasHH?.value, rows: B, n: G)
-        let rz = UnsafeMutableBufferPointer<Double>.allocate(capacity: B * 2 * H), n = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH)
+        let rz = UnsafeMutableBufferPointer<S>.allocate(capacity: B * 2 * H), n = UnsafeMutableBufferPointer<S>.allocate(capacity: BH)
         defer { rz.deallocate(); n.deallocate() }
         for t in 0..<T {
             // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
@@ -67,13 +69,13 @@ public final class GRULayer: SequenceLayer {
                                 let giRow = (t * B + b) * G, ghRow = b * G
                                 for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
                             }
-                            VectorMath.sigmoid(rz.baseAddress!, count: B * 2 * H)
+                            S.sigmoid(rz.baseAddress!, count: B * 2 * H)
                             // n = tanh(gi_n + r ⊙ gh_n)                                               [B, H]
                             for b in 0..<B {
                                 let giRow = (t * B + b) * G, ghRow = b * G
                                 for j in 0..<H { n[b * H + j] = gi[giRow + 2 * H + j] + rz[b * 2 * H + j] * gh[ghRow + 2 * H + j] }
                             }
-                            VectorMath.tanh(n.baseAddress!, count: BH)
+                            S.tanh(n.baseAddress!, count: BH)
                             for b in 0..<B {
                                 let ghRow = b * G, c = (t * B + b) * 4 * H
                                 for j in 0..<H {
@@ -91,21 +93,23 @@ public final class GRULayer: SequenceLayer {
                 }
             }
         }
-        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cache: cache)
+        return SequenceTrace<S>(steps: T, batch: B, inputs: x, states: states, cache: cache)
     }
 
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
-    ) -> SequenceGradient {
+        _ trace: SequenceTrace<S>, dOutputs: [S]?, dLast: [S]?, dLastCell: [S]?, inputGradient: Bool
+    ) -> SequenceGradient<S> {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, G = 3 * H, I = inputSize, B = trace.batch, T = trace.steps, BH = B * H
-        var dGi = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
-        var dGh = [Double](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]
-        var dh = dLast ?? [Double](repeating: 0, count: BH)     // ∂L/∂h_t, [B, H]
+        var dGi = [S](repeating: 0, count: T * B * G)      // ∂L/∂gi, [T·B, 3H]
+        var dGh = [S](repeating: 0, count: T * B * G)      // ∂L/∂gh, [T·B, 3H]
+        var dh = dLast ?? [S](repeating: 0, count: BH)     // ∂L/∂h_t, [B, H]
         let states = trace.states
         for t in stride(from: T - 1, through: 0, by: -1) {
             if let dOutputs { for i in 0..<BH { dh[i] += dOutputs[t * BH + i] } }   // the loss reads h_t too
-            var dhPrev = [Double](repeating: 0, count: BH)
+            var dhPrev = [S](repeating: 0, count: BH)
             Self.gatesBackward(step: t, batch: B, hidden: H, cache: trace.cache, states: states,
                                dh: dh, dhPrev: &dhPrev, dGi: &dGi, dGh: &dGh)
             // through gh = h_{t-1} · W_hhᵀ, for h_{t-1}: dh_{t-1} += dgh_t · W_hh             [B, H]
@@ -133,16 +137,16 @@ public final class GRULayer: SequenceLayer {
         // through the biases: db_ih += Σ dgi, db_hh += Σ dgh
         addRowSums(dGi, rows: T * B, to: [biasIH])
         addRowSums(dGh, rows: T * B, to: [biasHH])
-        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: [], dx: []) }
+        guard inputGradient else { return SequenceGradient<S>(dh0: dh, dc0: [], dx: []) }
         // through gi, for x: dx = dgi · W_ih                                               [T, B, I]
-        return SequenceGradient(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
+        return SequenceGradient<S>(dh0: dh, dc0: [], dx: trace.inputs.inputGradient(dGi, weight: weightIH, inputSize: I, rows: T * B))
     }
 
     /// The element-wise part of one backward step: from `dh = ∂L/∂h_t` to `∂L/∂gi_t`,
     /// `∂L/∂gh_t` (both `[B, 3H]`, written into row block `t`) and the direct part of
     /// `∂L/∂h_{t-1} = dh ⊙ z`.
-    static func gatesBackward(step t: Int, batch B: Int, hidden H: Int, cache: [Double], states: [Double],
-                              dh: [Double], dhPrev: inout [Double], dGi: inout [Double], dGh: inout [Double]) {
+    static func gatesBackward(step t: Int, batch B: Int, hidden H: Int, cache: [S], states: [S],
+                              dh: [S], dhPrev: inout [S], dGi: inout [S], dGh: inout [S]) {
         let G = 3 * H, BH = B * H
         cache.withUnsafeBufferPointer { cache in
             states.withUnsafeBufferPointer { states in

@@ -25,7 +25,7 @@ public enum GradientCheck {
     ///
     /// - Parameter maxEntries: at most this many entries per tensor, evenly spaced (all if `nil`).
     public static func run(
-        _ parameters: [Parameter], epsilon: Double = 1e-4, maxEntries: Int? = nil, loss: () -> Double
+        _ parameters: [Parameter<Double>], epsilon: Double = 1e-4, maxEntries: Int? = nil, loss: () -> Double
     ) -> [Result] {
         parameters.map { p in
             check(name: p.name, analytic: p.grad, epsilon: epsilon, maxEntries: maxEntries,

@@ -13,15 +13,15 @@ import Foundation
 /// Elman layer when the forget gate stays near 1.
 ///
 /// Shapes: `W_ih [4H, I]`, `W_hh [4H, H]`, `b_ih, b_hh [4H]`, `x [T, B, I]`, `h0, c0 [B, H]`.
-public final class LSTMLayer: SequenceLayer {
+public final class LSTMLayer<S: Real>: SequenceLayer {
     public let inputSize: Int, hiddenSize: Int
     /// `W_ih = [W_ii; W_if; W_ig; W_io]`, `[4H, I]`.
-    public let weightIH: Parameter
+    public let weightIH: Parameter<S>
     /// `W_hh = [W_hi; W_hf; W_hg; W_ho]`, `[4H, H]`.
-    public let weightHH: Parameter
-    public let biasIH: Parameter?, biasHH: Parameter?
+    public let weightHH: Parameter<S>
+    public let biasIH: Parameter<S>?, biasHH: Parameter<S>?
 
-    public var parameters: [Parameter] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
+    public var parameters: [Parameter<S>] { [weightIH, weightHH] + [biasIH, biasHH].compactMap { $0 } }
     public var hasCellState: Bool { true }
 
     /// Every weight and bias uniform in `[-1/√H, 1/√H]`, as `torch.nn.LSTM`.
@@ -29,32 +29,34 @@ public final class LSTMLayer: SequenceLayer {
                 rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
-        let p = RecurrentParameters(name, gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
+        let p = RecurrentParameters<S>(name, gates: 4, inputSize: inputSize, hiddenSize: hiddenSize, bias: bias, suffix: suffix, rng: &rng)
         (weightIH, weightHH, biasIH, biasHH) = (p.weightIH, p.weightHH, p.biasIH, p.biasHH)
     }
 
     /// `b_ih + b_hh` (zeros without bias), `[4H]`.
-    func combinedBias() -> [Double] {
-        var bias = [Double](repeating: 0, count: 4 * hiddenSize)
+    func combinedBias() -> [S] {
+        var bias = [S](repeating: 0, count: 4 * hiddenSize)
         if let biasIH, let biasHH { for j in 0..<bias.count { bias[j] = biasIH.value[j] + biasHH.value[j] } }
         return bias
     }
 
     /// Runs the layer over `x [T, B, I]` from `h0`, `c0` (zeros when `nil`). The cache keeps, per
     /// step, `[i | f | g | o | tanh c_t]` `[B, 5H]` for the backward pass.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func forward(_ x: SequenceInput<S>, steps T: Int, batch B: Int, h0: [S]?, c0: [S]?) -> SequenceTrace<S> {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         let H = hiddenSize, G = 4 * H, BH = B * H
-        var states = [Double](repeating: 0, count: (T + 1) * BH)
-        var cells = [Double](repeating: 0, count: (T + 1) * BH)
+        var states = [S](repeating: 0, count: (T + 1) * BH)
+        var cells = [S](repeating: 0, count: (T + 1) * BH)
         if let h0 { for i in 0..<BH { states[i] = h0[i] } }
         if let c0 { for i in 0..<BH { cells[i] = c0[i] } }
-        var cache = [Double](repeating: 0, count: T * B * 5 * H)
+        var cache = [S](repeating: 0, count: T * B * 5 * H)
         // a = x · W_ihᵀ + b_ih + b_hh for every step at once                           [T·B, 4H]
         var a = broadcastRows(combinedBias(), rows: T * B, n: G)
         x.addProjection(weight: weightIH, inputSize: inputSize, rows: T * B, into: &a)
-        let ifo = UnsafeMutableBufferPointer<Double>.allocate(capacity: B * 3 * H)
-        let tg = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH), tc = UnsafeMutableBufferPointer<Double>.allocate(capacity: BH)
+        let ifo = UnsafeMutableBufferPointer<S>.allocate(capacity: B * 3 * H)
+        let tg = UnsafeMutableBufferPointer<S>.allocate(capacity: BH), tc = UnsafeMutableBufferPointer<S>.allocate(capacity: BH)
         defer { ifo.deallocate(); tg.deallocate(); tc.deallocate() }
         a.withUnsafeMutableBufferPointer { a in
             states.withUnsafeMutableBufferPointer { st in
@@ -77,8 +79,8 @@ public final class LSTMLayer: SequenceLayer {
                                         tg[b * H + j] = at[row + 2 * H + j]
                                     }
                                 }
-                                VectorMath.sigmoid(ifo.baseAddress!, count: B * 3 * H)
-                                VectorMath.tanh(tg.baseAddress!, count: BH)
+                                S.sigmoid(ifo.baseAddress!, count: B * 3 * H)
+                                S.tanh(tg.baseAddress!, count: BH)
                                 // c_t = f ⊙ c_{t-1} + i ⊙ g, kept in tc until its tanh                 [B, H]
                                 for b in 0..<B {
                                     for j in 0..<H {
@@ -88,7 +90,7 @@ public final class LSTMLayer: SequenceLayer {
                                         tc[b * H + j] = cNew
                                     }
                                 }
-                                VectorMath.tanh(tc.baseAddress!, count: BH)
+                                S.tanh(tc.baseAddress!, count: BH)
                                 // h_t = o ⊙ tanh(c_t)
                                 for b in 0..<B {
                                     let c = (t * B + b) * 5 * H
@@ -105,17 +107,19 @@ public final class LSTMLayer: SequenceLayer {
                 }
             }
         }
-        return SequenceTrace(steps: T, batch: B, inputs: x, states: states, cells: cells, cache: cache)
+        return SequenceTrace<S>(steps: T, batch: B, inputs: x, states: states, cells: cells, cache: cache)
     }
 
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
     public func backward(
-        _ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?, inputGradient: Bool
-    ) -> SequenceGradient {
+        _ trace: SequenceTrace<S>, dOutputs: [S]?, dLast: [S]?, dLastCell: [S]?, inputGradient: Bool
+    ) -> SequenceGradient<S> {
         checkGradientShapes(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: dLastCell)
         let H = hiddenSize, G = 4 * H, B = trace.batch, T = trace.steps, BH = B * H
-        var dA = [Double](repeating: 0, count: T * B * G)        // ∂L/∂a, [T·B, 4H]
-        var dh = dLast ?? [Double](repeating: 0, count: BH)      // ∂L/∂h_t, [B, H]
-        var dc = dLastCell ?? [Double](repeating: 0, count: BH)  // ∂L/∂c_t, [B, H]
+        var dA = [S](repeating: 0, count: T * B * G)        // ∂L/∂a, [T·B, 4H]
+        var dh = dLast ?? [S](repeating: 0, count: BH)      // ∂L/∂h_t, [B, H]
+        var dc = dLastCell ?? [S](repeating: 0, count: BH)  // ∂L/∂c_t, [B, H]
         trace.cache.withUnsafeBufferPointer { cache in
             trace.cells.withUnsafeBufferPointer { cs in
                 dA.withUnsafeMutableBufferPointer { dA in
@@ -166,8 +170,8 @@ public final class LSTMLayer: SequenceLayer {
         trace.inputs.addWeightGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B)
         // through both biases: db_ih += Σ da, db_hh += Σ da
         addRowSums(dA, rows: T * B, to: [biasIH, biasHH])
-        guard inputGradient else { return SequenceGradient(dh0: dh, dc0: dc, dx: []) }
+        guard inputGradient else { return SequenceGradient<S>(dh0: dh, dc0: dc, dx: []) }
         // through x_t · W_ihᵀ, for x: dx = da · W_ih                                      [T, B, I]
-        return SequenceGradient(dh0: dh, dc0: dc, dx: trace.inputs.inputGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B))
+        return SequenceGradient<S>(dh0: dh, dc0: dc, dx: trace.inputs.inputGradient(dA, weight: weightIH, inputSize: inputSize, rows: T * B))
     }
 }

@@ -1,15 +1,15 @@
 /// A fully connected layer, `y = x Wᵀ + b`, with PyTorch's layout and initialization.
 ///
 /// Shapes: `x [B, I]`, `weight W [O, I]`, `bias b [O]`, `y [B, O]`.
-public final class Linear: Module {
+public final class Linear<S: Real>: Module {
     public let inputSize: Int
     public let outputSize: Int
     /// `W`, shape `[O, I]`.
-    public let weight: Parameter
+    public let weight: Parameter<S>
     /// `b`, shape `[O]`, or `nil` for a layer without bias.
-    public let bias: Parameter?
+    public let bias: Parameter<S>?
 
-    public var parameters: [Parameter] { bias.map { [weight, $0] } ?? [weight] }
+    public var parameters: [Parameter<S>] { bias.map { [weight, $0] } ?? [weight] }
 
     /// Weights and bias uniform in `[-1/√I, 1/√I]`, as `torch.nn.Linear`.
     public init(_ name: String, inputSize: Int, outputSize: Int, bias: Bool = true, rng: inout SeededRandom) {
@@ -21,9 +21,11 @@ public final class Linear: Module {
     }
 
     /// `y[B, O] = x[B, I] · Wᵀ + b`.
-    public func forward(_ x: [Double], batch: Int) -> [Double] {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func forward(_ x: [S], batch: Int) -> [S] {
         precondition(x.count == batch * inputSize, "\(weight.name): x has \(x.count) values, expected [B, I] = [\(batch), \(inputSize)]")
-        var y = [Double](repeating: 0, count: batch * outputSize)
+        var y = [S](repeating: 0, count: batch * outputSize)
         if let bias {
             for b in 0..<batch { for o in 0..<outputSize { y[b * outputSize + o] = bias.value[o] } }
         }
@@ -42,7 +44,9 @@ public final class Linear: Module {
     /// Given `dy = ∂L/∂y [B, O]` and the forward input `x [B, I]`: accumulates
     /// `∂L/∂W += dyᵀ · x` and `∂L/∂b += Σ_b dy`, and returns `∂L/∂x = dy · W` `[B, I]`.
     @discardableResult
-    public func backward(_ dy: [Double], input x: [Double], batch: Int) -> [Double] {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func backward(_ dy: [S], input x: [S], batch: Int) -> [S] {
         precondition(dy.count == batch * outputSize && x.count == batch * inputSize,
                      "\(weight.name): dy has \(dy.count) values and x \(x.count), expected [B, O] = [\(batch), \(outputSize)] and [B, I] = [\(batch), \(inputSize)]")
         // through the product x·Wᵀ, for W: dW[O, I] += dyᵀ[O, B] · x[B, I]
@@ -65,7 +69,7 @@ public final class Linear: Module {
             }
         }
         // through the product x·Wᵀ, for x: dx[B, I] = dy[B, O] · W[O, I]
-        var dx = [Double](repeating: 0, count: batch * inputSize)
+        var dx = [S](repeating: 0, count: batch * inputSize)
         dy.withUnsafeBufferPointer { dyp in
             weight.value.withUnsafeBufferPointer { wp in
                 dx.withUnsafeMutableBufferPointer { dxp in

@@ -1,18 +1,22 @@
 import Foundation
 
 /// An update rule applied to every parameter after a backward pass.
-public protocol Optimizer {
+public protocol Optimizer<Scalar> {
+    /// The precision of the parameters it updates (and of its own state).
+    associatedtype Scalar: Real
     /// Updates `parameters` in place from their `grad`.
-    mutating func step(_ parameters: [Parameter])
+    mutating func step(_ parameters: [Parameter<Scalar>])
 }
 
 /// Plain stochastic gradient descent: `p ← p - lr · g`.
-public struct SGD: Optimizer {
+public struct SGD<S: Real>: Optimizer {
     public var learningRate: Double
     public init(learningRate: Double) { self.learningRate = learningRate }
 
-    public mutating func step(_ parameters: [Parameter]) {
-        for p in parameters { p.addScaledGradient(-learningRate) }
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public mutating func step(_ parameters: [Parameter<S>]) {
+        for p in parameters { p.addScaledGradient(-S(learningRate)) }
     }
 }
 
@@ -22,12 +26,12 @@ public struct SGD: Optimizer {
 ///     p ← p - (lr / (1-β1ᵗ)) · m / (√v / √(1-β2ᵗ) + ε)
 ///
 /// (ε is added after the bias correction of √v.) Moments start at zero, `t` counts from 1.
-public struct Adam: Optimizer {
+public struct Adam<S: Real>: Optimizer {
     public var learningRate: Double
     public let beta1: Double, beta2: Double, epsilon: Double
     public private(set) var t = 0
-    public private(set) var m: [[Double]] = []
-    public private(set) var v: [[Double]] = []
+    public private(set) var m: [[S]] = []
+    public private(set) var v: [[S]] = []
 
     public init(learningRate: Double, beta1: Double = 0.9, beta2: Double = 0.999, epsilon: Double = 1e-8) {
         self.learningRate = learningRate
@@ -36,22 +40,25 @@ public struct Adam: Optimizer {
         self.epsilon = epsilon
     }
 
-    public mutating func step(_ parameters: [Parameter]) {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public mutating func step(_ parameters: [Parameter<S>]) {
         if m.isEmpty {
-            m = parameters.map { [Double](repeating: 0, count: $0.count) }
+            m = parameters.map { [S](repeating: 0, count: $0.count) }
             v = m
         }
         t += 1
         let c1 = 1 - pow(beta1, Double(t)), c2 = (1 - pow(beta2, Double(t))).squareRoot()
-        let stepSize = learningRate / c1
-        let (b1, b2, eps) = (beta1, beta2, epsilon)
+        // the scalars computed in Double, then rounded to S once, as PyTorch does in float32
+        let stepSize = S(learningRate / c1), c2s = S(c2)
+        let (b1, b2, eps) = (S(beta1), S(beta2), S(epsilon))
         for (j, p) in parameters.enumerated() {
             p.value.withUnsafeMutableBufferPointer { value in
                 p.grad.withUnsafeBufferPointer { grad in
                     m[j].withUnsafeMutableBufferPointer { m in
                         v[j].withUnsafeMutableBufferPointer { v in
                             Self.update(value.baseAddress!, grad.baseAddress!, m.baseAddress!, v.baseAddress!, count: value.count,
-                                        b1: b1, b2: b2, eps: eps, stepSize: stepSize, c2: c2)
+                                        b1: b1, b2: b2, eps: eps, stepSize: stepSize, c2: c2s)
                         }
                     }
                 }
@@ -60,20 +67,21 @@ public struct Adam: Optimizer {
     }
 
     /// `m ← β₁ m + (1 − β₁) g`, `v ← β₂ v + (1 − β₂) g²`, `p ← p − step · m / (√v / c₂ + ε)`,
-    /// four entries at a time, then the rest; the same operations in the same order for every
+    /// a vector of entries at a time, then the rest; the same operations in the same order for every
     /// entry, so the vector and scalar paths give the same bits.
     @inline(__always)
-    static func update(_ value: UnsafeMutablePointer<Double>, _ grad: UnsafePointer<Double>, _ m: UnsafeMutablePointer<Double>,
-                       _ v: UnsafeMutablePointer<Double>, count: Int, b1: Double, b2: Double, eps: Double, stepSize: Double, c2: Double) {
+    static func update(_ value: UnsafeMutablePointer<S>, _ grad: UnsafePointer<S>, _ m: UnsafeMutablePointer<S>,
+                       _ v: UnsafeMutablePointer<S>, count: Int, b1: S, b2: S, eps: S, stepSize: S, c2: S) {
         var i = 0
-        while i + 4 <= count {
-            let g = MatrixProduct.load4(grad + i)
-            let mi = b1 * MatrixProduct.load4(UnsafePointer(m + i)) + (1 - b1) * g
-            let vi = b2 * MatrixProduct.load4(UnsafePointer(v + i)) + (1 - b2) * g * g
-            MatrixProduct.store4(mi, m + i)
-            MatrixProduct.store4(vi, v + i)
-            MatrixProduct.store4(MatrixProduct.load4(UnsafePointer(value + i)) - stepSize * mi / (vi.squareRoot() / c2 + eps), value + i)
-            i += 4
+        let L = S.lanes
+        while i + L <= count {
+            let g = S.load(grad + i)
+            let mi = b1 * S.load(m + i) + (1 - b1) * g
+            let vi = b2 * S.load(v + i) + (1 - b2) * g * g
+            S.store(mi, m + i)
+            S.store(vi, v + i)
+            S.store(S.load(value + i) - stepSize * mi / (vi.squareRoot() / c2 + eps), value + i)
+            i += L
         }
         while i < count {
             let g = grad[i]
@@ -91,12 +99,12 @@ public struct Adam: Optimizer {
 ///
 /// `s` starts at zero and `ε = 10⁻¹⁰`. With `epsilonInsideRoot`, the step is
 /// `lr · g / √(s + ε)` instead, as in Karpathy's min-char-rnn (which uses `ε = 10⁻⁸`).
-public struct Adagrad: Optimizer {
+public struct Adagrad<S: Real>: Optimizer {
     public var learningRate: Double
     public let epsilon: Double
     public let epsilonInsideRoot: Bool
     /// `s`, one array per parameter.
-    public private(set) var sum: [[Double]] = []
+    public private(set) var sum: [[S]] = []
 
     public init(learningRate: Double, epsilon: Double = 1e-10, epsilonInsideRoot: Bool = false) {
         self.learningRate = learningRate
@@ -104,23 +112,25 @@ public struct Adagrad: Optimizer {
         self.epsilonInsideRoot = epsilonInsideRoot
     }
 
-    public mutating func step(_ parameters: [Parameter]) {
-        if sum.isEmpty { sum = parameters.map { [Double](repeating: 0, count: $0.count) } }
-        let (lr, eps, inside) = (learningRate, epsilon, epsilonInsideRoot)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public mutating func step(_ parameters: [Parameter<S>]) {
+        if sum.isEmpty { sum = parameters.map { [S](repeating: 0, count: $0.count) } }
+        let (lr, eps, inside) = (S(learningRate), S(epsilon), epsilonInsideRoot)
         for (j, p) in parameters.enumerated() {
             p.value.withUnsafeMutableBufferPointer { value in
                 p.grad.withUnsafeBufferPointer { grad in
                     sum[j].withUnsafeMutableBufferPointer { s in
                         let (value, grad, s, n) = (value.baseAddress!, grad.baseAddress!, s.baseAddress!, value.count)
                         var i = 0
-                        // four entries at a time, then the rest: the same operations per entry
-                        while i + 4 <= n {
-                            let g = MatrixProduct.load4(grad + i)
-                            let si = MatrixProduct.load4(UnsafePointer(s + i)) + g * g
-                            MatrixProduct.store4(si, s + i)
+                        // a vector of entries at a time, then the rest: the same operations per entry
+                        while i + S.lanes <= n {
+                            let g = S.load(grad + i)
+                            let si = S.load(s + i) + g * g
+                            S.store(si, s + i)
                             let root = inside ? (si + eps).squareRoot() : si.squareRoot() + eps
-                            MatrixProduct.store4(MatrixProduct.load4(UnsafePointer(value + i)) - lr * (g / root), value + i)
-                            i += 4
+                            S.store(S.load(value + i) - lr * (g / root), value + i)
+                            i += S.lanes
                         }
                         while i < n {
                             let g = grad[i]

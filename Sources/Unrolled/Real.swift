@@ -1,3 +1,5 @@
+import Foundation
+
 /// A scalar the fast implementation computes in: `Double` (the gradient checks, the PyTorch
 /// float64 cases) or `Float` (training, as PyTorch does by default).
 ///
@@ -13,6 +15,9 @@ public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, Custom
     static func sigmoid(_ p: UnsafeMutablePointer<Self>, count: Int)
     /// `exp(x)` lane by lane (`VectorMath.exp`).
     static func exp(_ x: SIMD8<Self>) -> SIMD8<Self>
+    /// The library's `exp(x)` and `log(x)` (`Foundation`).
+    static func exp(_ x: Self) -> Self
+    static func log(_ x: Self) -> Self
 }
 
 extension Double: Real {
@@ -20,6 +25,8 @@ extension Double: Real {
     @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.tanh(p, count: count) }
     @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.sigmoid(p, count: count) }
     @inline(__always) public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { VectorMath.exp(x) }
+    @inline(__always) public static func exp(_ x: Double) -> Double { Foundation.exp(x) }
+    @inline(__always) public static func log(_ x: Double) -> Double { Foundation.log(x) }
 }
 
 extension Float: Real {
@@ -27,6 +34,8 @@ extension Float: Real {
     @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.tanh(p, count: count) }
     @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.sigmoid(p, count: count) }
     @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.exp(x) }
+    @inline(__always) public static func exp(_ x: Float) -> Float { Foundation.exp(x) }
+    @inline(__always) public static func log(_ x: Float) -> Float { Foundation.log(x) }
 }
 
 extension Real {

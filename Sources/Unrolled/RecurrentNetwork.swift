@@ -10,54 +10,30 @@
 /// after reading `x[0]`. With `batchFirst`, `x` and `output` are `[B, T, ·]`; `h0`, `h_n` keep
 /// their layout. Parameters are named as in PyTorch's state dict (`rnn.weight_ih_l1_reverse`),
 /// so weights move between the two unchanged.
-public final class RecurrentNetwork: Module {
-    /// The cell of every layer.
-    public enum Cell: String, Sendable, CaseIterable {
-        case rnnTanh = "rnn-tanh", rnnRelu = "rnn-relu", lstm, gru
-    }
-
-    public struct Configuration: Sendable {
-        public var cell: Cell
-        public var inputSize: Int, hiddenSize: Int
-        public var layers = 1
-        public var bidirectional = false
-        public var bias = true
-        public var batchFirst = false
-
-        public init(cell: Cell, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
-                    bias: Bool = true, batchFirst: Bool = false) {
-            self.cell = cell
-            self.inputSize = inputSize
-            self.hiddenSize = hiddenSize
-            self.layers = layers
-            self.bidirectional = bidirectional
-            self.bias = bias
-            self.batchFirst = batchFirst
-        }
-        /// D, the number of directions.
-        public var directions: Int { bidirectional ? 2 : 1 }
-    }
+public final class RecurrentNetwork<S: Real>: Module {
+    public typealias Cell = RecurrentCell
+    public typealias Configuration = RecurrentConfiguration
 
     public let configuration: Configuration
     /// `layers[l][d]`: layer `l`, direction `d`.
-    public let layers: [[any SequenceLayer]]
+    public let layers: [[any SequenceLayer<S>]]
     /// In PyTorch's state-dict order: layer by layer, forward direction before backward.
-    public var parameters: [Parameter] { layers.flatMap { $0.flatMap(\.parameters) } }
+    public var parameters: [Parameter<S>] { layers.flatMap { row in row.flatMap { $0.parameters } } }
     public init(_ name: String, _ configuration: Configuration, rng: inout SeededRandom) {
         self.configuration = configuration
         let c = configuration, D = c.directions
-        var layers: [[any SequenceLayer]] = []
+        var layers: [[any SequenceLayer<S>]] = []
         for l in 0..<c.layers {
             let input = l == 0 ? c.inputSize : D * c.hiddenSize
-            var row: [any SequenceLayer] = []
+            var row: [any SequenceLayer<S>] = []
             for d in 0..<D {
                 let suffix = "_l\(l)" + (d == 1 ? "_reverse" : "")
                 switch c.cell {
                 case .rnnTanh, .rnnRelu:
-                    row.append(ElmanLayer(name, inputSize: input, hiddenSize: c.hiddenSize,
+                    row.append(ElmanLayer<S>(name, inputSize: input, hiddenSize: c.hiddenSize,
                                           activation: c.cell == .rnnTanh ? .tanh : .relu, bias: c.bias, suffix: suffix, rng: &rng))
-                case .lstm: row.append(LSTMLayer(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
-                case .gru: row.append(GRULayer(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
+                case .lstm: row.append(LSTMLayer<S>(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
+                case .gru: row.append(GRULayer<S>(name, inputSize: input, hiddenSize: c.hiddenSize, bias: c.bias, suffix: suffix, rng: &rng))
                 }
             }
             layers.append(row)
@@ -68,15 +44,15 @@ public final class RecurrentNetwork: Module {
     /// What the backward pass needs: every layer's trace, in time-major order.
     public struct Trace {
         public let steps: Int, batch: Int
-        let traces: [[SequenceTrace]]
+        let traces: [[SequenceTrace<S>]]
         /// The dropout masks applied between layers (empty without dropout).
-        let masks: [[Double]]
+        let masks: [[S]]
         /// `[T, B, D·H]`, or `[B, T, D·H]` when batch-first.
-        public let output: [Double]
+        public let output: [S]
         /// `[L·D, B, H]`.
-        public let hN: [Double]
+        public let hN: [S]
         /// `[L·D, B, H]` for an LSTM, else empty.
-        public let cN: [Double]
+        public let cN: [S]
     }
 
     /// Runs the stack over `x` (`[T, B, I]`, or `[B, T, I]` when batch-first; symbols `[T, B]` or
@@ -85,17 +61,19 @@ public final class RecurrentNetwork: Module {
     /// `dropoutMasks[l]` (`[T, B, D·H]`, from `dropoutMasks(probability:steps:batch:rng:)`)
     /// multiplies the output of layer `l` before layer `l + 1` reads it, as `torch.nn.GRU`'s
     /// `dropout` does in training: one mask per layer but the last.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil, c0: [Double]? = nil,
-                        dropoutMasks: [[Double]] = []) -> Trace {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func forward(_ x: SequenceInput<S>, steps T: Int, batch B: Int, h0: [S]? = nil, c0: [S]? = nil,
+                        dropoutMasks: [[S]] = []) -> Trace {
         checkShapes(x, steps: T, batch: B, h0: h0, c0: c0)
         precondition(dropoutMasks.isEmpty || dropoutMasks.count == configuration.layers - 1, "one dropout mask per layer but the last")
         let c = configuration, H = c.hiddenSize, D = c.directions, BH = B * H
         var input = c.batchFirst ? Self.swapLeadingAxes(x, T: T, B: B, features: c.inputSize, toTimeMajor: true) : x
-        var traces: [[SequenceTrace]] = [], hN: [Double] = [], cN: [Double] = []
-        func initial(_ s: [Double]?, _ k: Int) -> [Double]? { s.map { Array($0[(k * BH)..<((k + 1) * BH)]) } }
+        var traces: [[SequenceTrace<S>]] = [], hN: [S] = [], cN: [S] = []
+        func initial(_ s: [S]?, _ k: Int) -> [S]? { s.map { Array($0[(k * BH)..<((k + 1) * BH)]) } }
         for l in 0..<c.layers {
-            var row: [SequenceTrace] = []
-            var output = D == 1 ? [] : [Double](repeating: 0, count: T * B * D * H)
+            var row: [SequenceTrace<S>] = []
+            var output = D == 1 ? [] : [S](repeating: 0, count: T * B * D * H)
             for d in 0..<D {
                 // the backward direction reads the sequence reversed in time, and its outputs are
                 // put back in time order
@@ -126,11 +104,11 @@ public final class RecurrentNetwork: Module {
     /// The gradients the backward pass returns.
     public struct Gradient {
         /// `∂L/∂x`, in the input's layout (empty unless asked for).
-        public var dx: [Double]
+        public var dx: [S]
         /// `∂L/∂h0`, `∂L/∂c0`, `[L·D, B, H]` (`dc0` empty without a cell state).
-        public var dh0: [Double], dc0: [Double]
+        public var dh0: [S], dc0: [S]
 
-        public init(dx: [Double], dh0: [Double], dc0: [Double]) {
+        public init(dx: [S], dh0: [S], dc0: [S]) {
             self.dx = dx
             self.dh0 = dh0
             self.dc0 = dc0
@@ -140,23 +118,25 @@ public final class RecurrentNetwork: Module {
     /// Backpropagation through the stack: `dOutput` is `∂L/∂output` in the output's layout (`nil`
     /// when the loss reads only the final states), `dhN`, `dcN` are `∂L/∂h_n`, `∂L/∂c_n`.
     /// Accumulates every parameter gradient.
-    public func backward(_ trace: Trace, dOutput: [Double]?, dhN: [Double]? = nil, dcN: [Double]? = nil,
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func backward(_ trace: Trace, dOutput: [S]?, dhN: [S]? = nil, dcN: [S]? = nil,
                          inputGradient: Bool = false) -> Gradient {
         let c = configuration, H = c.hiddenSize, D = c.directions, T = trace.steps, B = trace.batch, BH = B * H
-        var dh0 = [Double](repeating: 0, count: c.layers * D * BH), dc0 = hasCellState ? dh0 : []
+        var dh0 = [S](repeating: 0, count: c.layers * D * BH), dc0 = hasCellState ? dh0 : []
         // ∂L/∂(output of the layer above), time-major [T, B, D·H]
-        var dAbove: [Double]? = dOutput.map { c.batchFirst ? Self.swapLeadingAxes($0, T: T, B: B, features: D * H, toTimeMajor: true) : $0 }
-        var dx: [Double] = []
+        var dAbove: [S]? = dOutput.map { c.batchFirst ? Self.swapLeadingAxes($0, T: T, B: B, features: D * H, toTimeMajor: true) : $0 }
+        var dx: [S] = []
         for l in stride(from: c.layers - 1, through: 0, by: -1) {
             let needInput = l > 0 || inputGradient
             let width = l == 0 ? c.inputSize : D * H
-            var dBelow = needInput ? [Double](repeating: 0, count: T * B * width) : []
+            var dBelow = needInput ? [S](repeating: 0, count: T * B * width) : []
             for d in 0..<D {
                 let k = l * D + d
                 // through the concatenation: this direction's columns, in the order it read them
-                let dOut: [Double]? = dAbove.map { above in
+                let dOut: [S]? = dAbove.map { above in
                     if D == 1 { return above }    // one direction: its columns are all of them
-                    var g = [Double](repeating: 0, count: T * BH)
+                    var g = [S](repeating: 0, count: T * BH)
                     for t in 0..<T {
                         let target = (d == 0 ? t : T - 1 - t) * BH
                         for r in 0..<B { Self.copy(H, from: above, at: (t * B + r) * D * H + d * H, to: &g, at: target + r * H) }
@@ -185,25 +165,27 @@ public final class RecurrentNetwork: Module {
 
     /// Inverted-dropout masks for the outputs of every layer but the last: each entry is 0 with
     /// probability `p`, else `1 / (1 - p)`, so that the expected value is unchanged.
-    public func dropoutMasks(probability p: Double, steps T: Int, batch B: Int, rng: inout SeededRandom) -> [[Double]] {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func dropoutMasks(probability p: Double, steps T: Int, batch B: Int, rng: inout SeededRandom) -> [[S]] {
         guard p > 0, configuration.layers > 1 else { return [] }
         let n = T * B * configuration.directions * configuration.hiddenSize, keep = 1 / (1 - p)
-        return (1..<configuration.layers).map { _ in (0..<n).map { _ in rng.uniform() < p ? 0 : keep } }
+        return (1..<configuration.layers).map { _ in (0..<n).map { _ in rng.uniform() < p ? 0 : S(keep) } }
     }
 
     /// `target[j ..< j + n] = source[i ..< i + n]`.
     @inline(__always)
-    static func copy(_ n: Int, from source: [Double], at i: Int, to target: inout [Double], at j: Int) {
+    static func copy(_ n: Int, from source: [S], at i: Int, to target: inout [S], at j: Int) {
         source.withUnsafeBufferPointer { s in
             target.withUnsafeMutableBufferPointer { t in (t.baseAddress! + j).update(from: s.baseAddress! + i, count: n) }
         }
     }
 
     /// `a` reversed along its first (time) axis of `T` blocks.
-    static func reversed(_ a: [Double], T: Int) -> [Double] {
+    static func reversed(_ a: [S], T: Int) -> [S] {
         let n = a.count / T
         guard n > 0 else { return a }
-        return [Double](unsafeUninitializedCapacity: a.count) { out, count in
+        return [S](unsafeUninitializedCapacity: a.count) { out, count in
             a.withUnsafeBufferPointer { src in
                 for t in 0..<T { (out.baseAddress! + (T - 1 - t) * n).initialize(from: src.baseAddress! + t * n, count: n) }
             }
@@ -211,7 +193,7 @@ public final class RecurrentNetwork: Module {
         }
     }
 
-    static func reversed(_ x: SequenceInput, T: Int) -> SequenceInput {
+    static func reversed(_ x: SequenceInput<S>, T: Int) -> SequenceInput<S> {
         switch x {
         case .dense(let a): return .dense(reversed(a, T: T))
         case .symbols(let s):
@@ -223,9 +205,9 @@ public final class RecurrentNetwork: Module {
     }
 
     /// `[B, T, F]` → `[T, B, F]` (`toTimeMajor`) or back.
-    static func swapLeadingAxes(_ a: [Double], T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> [Double] {
+    static func swapLeadingAxes(_ a: [S], T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> [S] {
         guard !a.isEmpty else { return a }
-        return [Double](unsafeUninitializedCapacity: a.count) { out, count in
+        return [S](unsafeUninitializedCapacity: a.count) { out, count in
             a.withUnsafeBufferPointer { src in
                 let o = out.baseAddress!, s = src.baseAddress!
                 for t in 0..<T {
@@ -240,7 +222,7 @@ public final class RecurrentNetwork: Module {
         }
     }
 
-    static func swapLeadingAxes(_ x: SequenceInput, T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> SequenceInput {
+    static func swapLeadingAxes(_ x: SequenceInput<S>, T: Int, B: Int, features F: Int, toTimeMajor: Bool) -> SequenceInput<S> {
         switch x {
         case .dense(let a): return .dense(swapLeadingAxes(a, T: T, B: B, features: F, toTimeMajor: toTimeMajor))
         case .symbols(let s):
@@ -249,4 +231,31 @@ public final class RecurrentNetwork: Module {
             return .symbols(out)
         }
     }
+}
+
+/// The cell of every layer of a `RecurrentNetwork`.
+public enum RecurrentCell: String, Sendable, CaseIterable {
+    case rnnTanh = "rnn-tanh", rnnRelu = "rnn-relu", lstm, gru
+}
+
+public struct RecurrentConfiguration: Sendable {
+    public var cell: RecurrentCell
+    public var inputSize: Int, hiddenSize: Int
+    public var layers = 1
+    public var bidirectional = false
+    public var bias = true
+    public var batchFirst = false
+
+    public init(cell: RecurrentCell, inputSize: Int, hiddenSize: Int, layers: Int = 1, bidirectional: Bool = false,
+                bias: Bool = true, batchFirst: Bool = false) {
+        self.cell = cell
+        self.inputSize = inputSize
+        self.hiddenSize = hiddenSize
+        self.layers = layers
+        self.bidirectional = bidirectional
+        self.bias = bias
+        self.batchFirst = batchFirst
+    }
+    /// D, the number of directions.
+    public var directions: Int { bidirectional ? 2 : 1 }
 }

@@ -3,9 +3,9 @@
 /// them, in this order: `W_ih [G·H, I]`, `W_hh [G·H, H]`, `b_ih, b_hh [G·H]` (none without
 /// bias), every entry uniform in `[-1/√H, 1/√H]`, named `<name>.weight_ih<suffix>` and so on.
 /// The fast and the reference layers both start from these, so one seed gives both the same values.
-public struct RecurrentParameters {
-    public let weightIH: Parameter, weightHH: Parameter
-    public let biasIH: Parameter?, biasHH: Parameter?
+public struct RecurrentParameters<S: Real> {
+    public let weightIH: Parameter<S>, weightHH: Parameter<S>
+    public let biasIH: Parameter<S>?, biasHH: Parameter<S>?
 
     public init(_ name: String, gates G: Int, inputSize I: Int, hiddenSize H: Int, bias: Bool, suffix: String,
                 rng: inout SeededRandom) {

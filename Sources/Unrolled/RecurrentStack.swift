@@ -4,24 +4,26 @@
 ///
 /// Layouts as in `RecurrentNetwork`: `x` and `output` `[T, B, ·]` (`[B, T, ·]` when
 /// batch-first), `h0`, `c0`, `h_n`, `c_n` `[L·D, B, H]`.
-public protocol RecurrentStack: Module {
-    associatedtype Trace: RecurrentStackTrace
-    var configuration: RecurrentNetwork.Configuration { get }
+public protocol RecurrentStack<Scalar>: Module {
+    associatedtype Scalar
+    associatedtype Trace: RecurrentStackTrace where Trace.Scalar == Scalar
+    var configuration: RecurrentConfiguration { get }
     /// Runs the stack; `dropoutMasks[l]` multiplies the output of layer `l` before layer `l + 1`.
-    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?,
-                 dropoutMasks: [[Double]]) -> Trace
+    func forward(_ x: SequenceInput<Scalar>, steps T: Int, batch B: Int, h0: [Scalar]?, c0: [Scalar]?,
+                 dropoutMasks: [[Scalar]]) -> Trace
     /// Backpropagation through the stack; accumulates every parameter gradient.
-    func backward(_ trace: Trace, dOutput: [Double]?, dhN: [Double]?, dcN: [Double]?, inputGradient: Bool)
-        -> RecurrentNetwork.Gradient
+    func backward(_ trace: Trace, dOutput: [Scalar]?, dhN: [Scalar]?, dcN: [Scalar]?, inputGradient: Bool)
+        -> RecurrentNetwork<Scalar>.Gradient
 }
 
 /// What a stack's forward pass returns, in the layouts above.
 public protocol RecurrentStackTrace {
+    associatedtype Scalar: Real
     var steps: Int { get }
     var batch: Int { get }
-    var output: [Double] { get }
-    var hN: [Double] { get }
-    var cN: [Double] { get }
+    var output: [Scalar] { get }
+    var hN: [Scalar] { get }
+    var cN: [Scalar] { get }
 }
 
 extension RecurrentNetwork: RecurrentStack {}
@@ -31,25 +33,25 @@ extension RecurrentStack {
     public var hasCellState: Bool { configuration.cell == .lstm }
 
     /// Where `output[t = T-1, b]` starts for each `b`, in the output's layout.
-    private func lastStepOffsets(steps T: Int, batch B: Int) -> [Int] {
+    @usableFromInline func lastStepOffsets(steps T: Int, batch B: Int) -> [Int] {
         let DH = configuration.directions * configuration.hiddenSize, batchFirst = configuration.batchFirst
         return (0..<B).map { b in batchFirst ? (b * T + T - 1) * DH : ((T - 1) * B + b) * DH }
     }
 
     /// The output at the last step, `[B, D·H]`: what a head on the last step reads.
-    public func lastStep(of trace: Trace) -> [Double] {
+    @inlinable public func lastStep(of trace: Trace) -> [Scalar] {
         let DH = configuration.directions * configuration.hiddenSize, output = trace.output
         let offsets = lastStepOffsets(steps: trace.steps, batch: trace.batch)
-        var last = [Double](repeating: 0, count: trace.batch * DH)
+        var last = [Scalar](repeating: 0, count: trace.batch * DH)
         for (b, o) in offsets.enumerated() { for j in 0..<DH { last[b * DH + j] = output[o + j] } }
         return last
     }
 
     /// The backward pass of `lastStep(of:)`: `∂L/∂output` with `dLast [B, D·H]` at the last step
     /// and zeros at every other step.
-    public func outputGradient(lastStep dLast: [Double], of trace: Trace) -> [Double] {
+    @inlinable public func outputGradient(lastStep dLast: [Scalar], of trace: Trace) -> [Scalar] {
         let DH = configuration.directions * configuration.hiddenSize
-        var dOutput = [Double](repeating: 0, count: trace.output.count)
+        var dOutput = [Scalar](repeating: 0, count: trace.output.count)
         for (b, o) in lastStepOffsets(steps: trace.steps, batch: trace.batch).enumerated() {
             for j in 0..<DH { dOutput[o + j] = dLast[b * DH + j] }
         }
@@ -60,7 +62,7 @@ extension RecurrentStack {
 extension RecurrentStack {
     /// Stops, saying what is wrong, unless `x`, `h0` and `c0` fit the stack: `x [T, B, I]`
     /// (`[B, T, I]` batch-first; symbols without the last axis), `h0, c0 [L·D, B, H]`.
-    public func checkShapes(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) {
+    public func checkShapes(_ x: SequenceInput<Scalar>, steps T: Int, batch B: Int, h0: [Scalar]?, c0: [Scalar]?) {
         let c = configuration, states = c.layers * c.directions * B * c.hiddenSize
         // the words of the messages, built only when one is needed
         var layout: String { c.batchFirst ? "[B, T" : "[T, B" }

@@ -1,7 +1,7 @@
 /// The input of a recurrent layer over `T` steps of a batch of `B` sequences.
-public enum SequenceInput {
+public enum SequenceInput<S: Real> {
     /// Feature vectors, `x [T, B, I]`.
-    case dense([Double])
+    case dense([S])
     /// Symbol indices `[T, B]`, each standing for a one-hot row of `x` that is never built:
     /// `x_t W_ihᵀ` is then column `s` of `W_ih`. Same arithmetic, bit for bit, as the one-hot
     /// product (the products by zero only add zeros), at a fraction of the cost.
@@ -9,18 +9,18 @@ public enum SequenceInput {
 }
 
 /// What a recurrent layer keeps between its forward and backward passes over a whole sequence.
-public struct SequenceTrace {
+public struct SequenceTrace<S: Real> {
     public let steps: Int, batch: Int
     /// `x`.
-    public let inputs: SequenceInput
+    public let inputs: SequenceInput<S>
     /// `[h0, h_1, ..., h_T]`, `[T + 1, B, H]`.
-    public let states: [Double]
+    public let states: [S]
     /// `[c0, c_1, ..., c_T]`, `[T + 1, B, H]`, for a layer with a cell state (LSTM); empty otherwise.
-    public let cells: [Double]
+    public let cells: [S]
     /// Whatever else the layer's backward pass needs (gate activations), layer-specific.
-    public let cache: [Double]
+    public let cache: [S]
 
-    public init(steps: Int, batch: Int, inputs: SequenceInput, states: [Double], cells: [Double] = [], cache: [Double]) {
+    public init(steps: Int, batch: Int, inputs: SequenceInput<S>, states: [S], cells: [S] = [], cache: [S]) {
         self.steps = steps
         self.batch = batch
         self.inputs = inputs
@@ -30,29 +30,29 @@ public struct SequenceTrace {
     }
 
     /// `h_T`, `[B, H]`.
-    public var last: [Double] {
+    @inlinable public var last: [S] {
         let n = states.count / (steps + 1)
         return Array(states[(states.count - n)...])
     }
     /// `c_T`, `[B, H]` (empty without a cell state).
-    public var lastCell: [Double] {
+    @inlinable public var lastCell: [S] {
         let n = cells.count / (steps + 1)
         return Array(cells[(cells.count - n)...])
     }
     /// `h_1 ... h_T`, `[T, B, H]`.
-    public var outputs: [Double] { Array(states[(states.count / (steps + 1))...]) }
+    @inlinable public var outputs: [S] { Array(states[(states.count / (steps + 1))...]) }
 }
 
 /// What a layer's backward pass returns: the gradients of its initial state and its input.
-public struct SequenceGradient {
+public struct SequenceGradient<S: Real> {
     /// `∂L/∂h0`, `[B, H]`.
-    public var dh0: [Double]
+    public var dh0: [S]
     /// `∂L/∂c0`, `[B, H]` (empty without a cell state).
-    public var dc0: [Double]
+    public var dc0: [S]
     /// `∂L/∂x`, `[T, B, I]` (empty unless asked for).
-    public var dx: [Double]
+    public var dx: [S]
 
-    public init(dh0: [Double], dc0: [Double], dx: [Double]) {
+    public init(dh0: [S], dc0: [S], dx: [S]) {
         self.dh0 = dh0
         self.dc0 = dc0
         self.dx = dx
@@ -61,33 +61,33 @@ public struct SequenceGradient {
 
 /// A recurrent layer run over whole sequences: `x [T, B, I]`, `h0 [B, H]` (and `c0 [B, H]` for
 /// an LSTM) → `h_1 ... h_T`.
-public protocol SequenceLayer: Module {
+public protocol SequenceLayer<Scalar>: Module {
     var inputSize: Int { get }
     var hiddenSize: Int { get }
     /// Whether the layer carries a cell state `c` beside `h` (LSTM).
     var hasCellState: Bool { get }
     /// Runs the layer from `h0` and `c0` (zeros when `nil`; `c0` is ignored without a cell state).
-    func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) -> SequenceTrace
+    func forward(_ x: SequenceInput<Scalar>, steps T: Int, batch B: Int, h0: [Scalar]?, c0: [Scalar]?) -> SequenceTrace<Scalar>
     /// Backpropagation through time: `dOutputs [T, B, H]` is `∂L/∂h_t` from above (`nil` when
     /// the loss reads only the last state), `dLast [B, H]` an extra `∂L/∂h_T` and `dLastCell`
     /// an extra `∂L/∂c_T`. Accumulates the parameter gradients; returns `∂L/∂h0`, `∂L/∂c0` and,
     /// if asked, `∂L/∂x [T, B, I]` (dense inputs only).
-    func backward(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?,
-                  inputGradient: Bool) -> SequenceGradient
+    func backward(_ trace: SequenceTrace<Scalar>, dOutputs: [Scalar]?, dLast: [Scalar]?, dLastCell: [Scalar]?,
+                  inputGradient: Bool) -> SequenceGradient<Scalar>
 }
 
 extension SequenceLayer {
     public var hasCellState: Bool { false }
 
     /// Runs the layer from `h0` (zeros when `nil`) and a zero cell state.
-    public func forward(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]? = nil) -> SequenceTrace {
+    public func forward(_ x: SequenceInput<Scalar>, steps T: Int, batch B: Int, h0: [Scalar]? = nil) -> SequenceTrace<Scalar> {
         forward(x, steps: T, batch: B, h0: h0, c0: nil)
     }
 
     /// Backpropagation through time with no gradient on the last cell state; returns `∂L/∂h0`
     /// and, if asked, `∂L/∂x`.
-    public func backward(_ trace: SequenceTrace, dOutputs: [Double]? = nil, dLast: [Double]? = nil,
-                         inputGradient: Bool = false) -> (dh0: [Double], dx: [Double]) {
+    public func backward(_ trace: SequenceTrace<Scalar>, dOutputs: [Scalar]? = nil, dLast: [Scalar]? = nil,
+                         inputGradient: Bool = false) -> (dh0: [Scalar], dx: [Scalar]) {
         let g = backward(trace, dOutputs: dOutputs, dLast: dLast, dLastCell: nil, inputGradient: inputGradient)
         return (g.dh0, g.dx)
     }
@@ -95,40 +95,40 @@ extension SequenceLayer {
 
 /// Adds the column sums of `matrix [rows, n]` (summed in row order) to the gradient of every
 /// given bias `[n]`: the backward pass of a bias broadcast over rows.
-func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
+func addRowSums<S: Real>(_ matrix: [S], rows: Int, to biases: [Parameter<S>?]) {
     guard let n = biases.compactMap({ $0 }).first?.count else { return }
-    var sums = [Double](repeating: 0, count: n)
+    var sums = [S](repeating: 0, count: n)
     matrix.withUnsafeBufferPointer { mp in
         sums.withUnsafeMutableBufferPointer { s in
-            let m = mp.baseAddress!
+            let m = mp.baseAddress!, L = S.lanes
             // each column's sum in registers down all the rows (rather than a load and a store of
-            // every sum per row): 32 columns at a time, then 4, then one
+            // every sum per row): eight vectors of columns at a time, then one, then one column
             var j = 0
-            while j + 32 <= n {
-                var acc = (SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(),
-                           SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>(), SIMD4<Double>())
+            while j + 8 * L <= n {
+                let z = S.Vector()
+                var acc = (z, z, z, z, z, z, z, z)
                 for r in 0..<rows {
                     let p = m + r * n + j
-                    acc.0 += MatrixProduct.load4(p); acc.1 += MatrixProduct.load4(p + 4)
-                    acc.2 += MatrixProduct.load4(p + 8); acc.3 += MatrixProduct.load4(p + 12)
-                    acc.4 += MatrixProduct.load4(p + 16); acc.5 += MatrixProduct.load4(p + 20)
-                    acc.6 += MatrixProduct.load4(p + 24); acc.7 += MatrixProduct.load4(p + 28)
+                    acc.0 += S.load(p); acc.1 += S.load(p + L)
+                    acc.2 += S.load(p + 2 * L); acc.3 += S.load(p + 3 * L)
+                    acc.4 += S.load(p + 4 * L); acc.5 += S.load(p + 5 * L)
+                    acc.6 += S.load(p + 6 * L); acc.7 += S.load(p + 7 * L)
                 }
                 let o = s.baseAddress! + j
-                MatrixProduct.store4(acc.0, o); MatrixProduct.store4(acc.1, o + 4)
-                MatrixProduct.store4(acc.2, o + 8); MatrixProduct.store4(acc.3, o + 12)
-                MatrixProduct.store4(acc.4, o + 16); MatrixProduct.store4(acc.5, o + 20)
-                MatrixProduct.store4(acc.6, o + 24); MatrixProduct.store4(acc.7, o + 28)
-                j += 32
+                S.store(acc.0, o); S.store(acc.1, o + L)
+                S.store(acc.2, o + 2 * L); S.store(acc.3, o + 3 * L)
+                S.store(acc.4, o + 4 * L); S.store(acc.5, o + 5 * L)
+                S.store(acc.6, o + 6 * L); S.store(acc.7, o + 7 * L)
+                j += 8 * L
             }
-            while j + 4 <= n {
-                var acc = SIMD4<Double>()
-                for r in 0..<rows { acc += MatrixProduct.load4(m + r * n + j) }
-                MatrixProduct.store4(acc, s.baseAddress! + j)
-                j += 4
+            while j + L <= n {
+                var acc = S.Vector()
+                for r in 0..<rows { acc += S.load(m + r * n + j) }
+                S.store(acc, s.baseAddress! + j)
+                j += L
             }
             while j < n {
-                var acc = 0.0
+                var acc: S = 0
                 for r in 0..<rows { acc += m[r * n + j] }
                 s[j] = acc
                 j += 1
@@ -139,10 +139,10 @@ func addRowSums(_ matrix: [Double], rows: Int, to biases: [Parameter?]) {
 }
 
 /// `vector [n]` repeated on every one of `rows` rows (zeros when `nil`), `[rows, n]`.
-func broadcastRows(_ vector: [Double]?, rows: Int, n: Int) -> [Double] {
-    guard let vector else { return [Double](repeating: 0, count: rows * n) }
+func broadcastRows<S: Real>(_ vector: [S]?, rows: Int, n: Int) -> [S] {
+    guard let vector else { return [S](repeating: 0, count: rows * n) }
     // every element is written once, so the array is not zeroed first
-    return [Double](unsafeUninitializedCapacity: rows * n) { o, count in
+    return [S](unsafeUninitializedCapacity: rows * n) { o, count in
         vector.withUnsafeBufferPointer { b in
             if n > 0 { for r in 0..<rows { (o.baseAddress! + r * n).initialize(from: b.baseAddress!, count: n) } }
         }
@@ -152,7 +152,7 @@ func broadcastRows(_ vector: [Double]?, rows: Int, n: Int) -> [Double] {
 
 extension SequenceInput {
     /// `out[T·B, n] += x · Wᵀ` for `W [n, I]`: a matrix product, or a column lookup for symbols.
-    func addProjection(weight: Parameter, inputSize I: Int, rows: Int, into out: inout [Double]) {
+    func addProjection(weight: Parameter<S>, inputSize I: Int, rows: Int, into out: inout [S]) {
         let n = weight.shape[0]
         weight.value.withUnsafeBufferPointer { w in
             out.withUnsafeMutableBufferPointer { o in
@@ -173,7 +173,7 @@ extension SequenceInput {
 
     /// `∂W [n, I] += dOutᵀ · x` for `dOut [T·B, n]`: a matrix product, or a scatter into the
     /// symbols' columns, in the same (ascending row) order.
-    func addWeightGradient(_ dOut: [Double], weight: Parameter, inputSize I: Int, rows: Int) {
+    func addWeightGradient(_ dOut: [S], weight: Parameter<S>, inputSize I: Int, rows: Int) {
         let n = weight.shape[0]
         dOut.withUnsafeBufferPointer { d in
             weight.grad.withUnsafeMutableBufferPointer { g in
@@ -191,10 +191,10 @@ extension SequenceInput {
     }
 
     /// `∂x = dOut · W`, `[T·B, I]`; dense inputs only.
-    func inputGradient(_ dOut: [Double], weight: Parameter, inputSize I: Int, rows: Int) -> [Double] {
+    func inputGradient(_ dOut: [S], weight: Parameter<S>, inputSize I: Int, rows: Int) -> [S] {
         guard case .dense = self else { preconditionFailure("no input gradient for symbol inputs") }
         let n = weight.shape[0]
-        var dx = [Double](repeating: 0, count: rows * I)
+        var dx = [S](repeating: 0, count: rows * I)
         dOut.withUnsafeBufferPointer { d in
             weight.value.withUnsafeBufferPointer { w in
                 dx.withUnsafeMutableBufferPointer { o in
@@ -213,7 +213,7 @@ extension SequenceLayer {
 
     /// Stops, saying what is wrong, unless `x`, `h0` and `c0` have the shapes of `T` steps of a
     /// batch of `B`: `x [T, B, I]` (symbols `[T, B]`, each below `I`), `h0, c0 [B, H]`.
-    public func checkShapes(_ x: SequenceInput, steps T: Int, batch B: Int, h0: [Double]?, c0: [Double]?) {
+    public func checkShapes(_ x: SequenceInput<Scalar>, steps T: Int, batch B: Int, h0: [Scalar]?, c0: [Scalar]?) {
         precondition(T >= 0 && B >= 0, "\(shapeName): T = \(T) and B = \(B) cannot be negative")
         switch x {
         case .dense(let v):
@@ -233,7 +233,7 @@ extension SequenceLayer {
 
     /// Stops, saying what is wrong, unless the gradients from above fit the trace:
     /// `dOutputs [T, B, H]`, `dLast, dLastCell [B, H]`.
-    public func checkGradientShapes(_ trace: SequenceTrace, dOutputs: [Double]?, dLast: [Double]?, dLastCell: [Double]?) {
+    public func checkGradientShapes(_ trace: SequenceTrace<Scalar>, dOutputs: [Scalar]?, dLast: [Scalar]?, dLastCell: [Scalar]?) {
         let T = trace.steps, B = trace.batch, H = hiddenSize
         if let dOutputs {
             precondition(dOutputs.count == T * B * H, "\(shapeName): dOutputs has \(dOutputs.count) values, expected [T, B, H] = [\(T), \(B), \(H)]")

@@ -10,18 +10,18 @@ import Foundation
 /// state from *before* the step, and the prediction for a name is the output after its last
 /// letter. Because `x_t` is one-hot, `W · combined_t` is a column of `W` picked by the letter plus
 /// `W[:, I...] · h_{t-1}`; the code uses that instead of multiplying by zeros.
-public final class TutorialCell: Module {
+public final class TutorialCell<S: Real>: Module {
     public let inputSize: Int, hiddenSize: Int, outputSize: Int
-    public let i2h: Linear
-    public let i2o: Linear
-    public var parameters: [Parameter] { i2h.parameters + i2o.parameters }
+    public let i2h: Linear<S>
+    public let i2o: Linear<S>
+    public var parameters: [Parameter<S>] { i2h.parameters + i2o.parameters }
 
     public init(inputSize: Int, hiddenSize: Int, outputSize: Int, rng: inout SeededRandom) {
         self.inputSize = inputSize
         self.hiddenSize = hiddenSize
         self.outputSize = outputSize
-        i2h = Linear("i2h", inputSize: inputSize + hiddenSize, outputSize: hiddenSize, rng: &rng)
-        i2o = Linear("i2o", inputSize: inputSize + hiddenSize, outputSize: outputSize, rng: &rng)
+        i2h = Linear<S>("i2h", inputSize: inputSize + hiddenSize, outputSize: hiddenSize, rng: &rng)
+        i2o = Linear<S>("i2o", inputSize: inputSize + hiddenSize, outputSize: outputSize, rng: &rng)
     }
 
     /// What the forward pass keeps for the backward pass.
@@ -29,13 +29,13 @@ public final class TutorialCell: Module {
         /// The letters, `T` indices in `0 ..< I`.
         public let letters: [Int]
         /// `hiddens[t + 1]` is `h_t`, `[H]`; `hiddens[0]` is `h0`.
-        public var hiddens: [[Double]]
+        public var hiddens: [[S]]
         /// The log-probabilities after the last letter, `[C]`.
-        public var logProbabilities: [Double]
+        public var logProbabilities: [S]
         /// Every step's log-probabilities `[T][C]`, when asked for.
-        public var allLogProbabilities: [[Double]]
+        public var allLogProbabilities: [[S]]
 
-        public init(letters: [Int], hiddens: [[Double]], logProbabilities: [Double], allLogProbabilities: [[Double]]) {
+        public init(letters: [Int], hiddens: [[S]], logProbabilities: [S], allLogProbabilities: [[S]]) {
             self.letters = letters
             self.hiddens = hiddens
             self.logProbabilities = logProbabilities
@@ -43,11 +43,11 @@ public final class TutorialCell: Module {
         }
     }
 
-    /// `W[:, letter] + b + W[:, I...] · h`: one `Linear` of the concatenation `[onehot, h]`.
+    /// `W[:, letter] + b + W[:, I...] · h`: one `Linear<S>` of the concatenation `[onehot, h]`.
     @inline(__always)
-    private func combine(_ layer: Linear, letter: Int, hidden h: [Double]) -> [Double] {
+    private func combine(_ layer: Linear<S>, letter: Int, hidden h: [S]) -> [S] {
         let n = layer.outputSize, width = inputSize + hiddenSize
-        var out = [Double](repeating: 0, count: n)
+        var out = [S](repeating: 0, count: n)
         let w = layer.weight.value, b = layer.bias!.value
         for j in 0..<n { out[j] = b[j] + w[j * width + letter] }
         h.withUnsafeBufferPointer { hp in
@@ -63,8 +63,10 @@ public final class TutorialCell: Module {
     }
 
     /// Reads the letters of one name from `h0` (zeros when `nil`).
-    public func forward(_ letters: [Int], h0: [Double]? = nil, keepAllOutputs: Bool = false) -> Trace {
-        var h = h0 ?? [Double](repeating: 0, count: hiddenSize)
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func forward(_ letters: [Int], h0: [S]? = nil, keepAllOutputs: Bool = false) -> Trace {
+        var h = h0 ?? [S](repeating: 0, count: hiddenSize)
         var trace = Trace(letters: letters, hiddens: [h], logProbabilities: [], allLogProbabilities: [])
         for (t, letter) in letters.enumerated() {
             if keepAllOutputs || t == letters.count - 1 {
@@ -80,16 +82,20 @@ public final class TutorialCell: Module {
     }
 
     /// The loss `-log p(target)` of a finished forward pass.
-    public func loss(_ trace: Trace, target: Int) -> Double { -trace.logProbabilities[target] }
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func loss(_ trace: Trace, target: Int) -> S { -trace.logProbabilities[target] }
 
     /// Backpropagates `L = -output_{T-1}[target]` through the whole name, accumulating into the
     /// gradients of `i2h` and `i2o`. Returns `∂L/∂h0 [H]` and, if asked, `∂L/∂x [T, I]`.
     @discardableResult
-    public func backward(_ trace: Trace, target: Int, inputGradient: Bool = false) -> (dh0: [Double], dx: [[Double]]) {
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public func backward(_ trace: Trace, target: Int, inputGradient: Bool = false) -> (dh0: [S], dx: [[S]]) {
         let T = trace.letters.count
-        var dx = inputGradient ? [[Double]](repeating: [Double](repeating: 0, count: inputSize), count: T) : []
+        var dx = inputGradient ? [[S]](repeating: [S](repeating: 0, count: inputSize), count: T) : []
         // through NLL and log-softmax: dz = softmax(z) - onehot(target)             [C]
-        var dz = trace.logProbabilities.map { exp($0) }
+        var dz = trace.logProbabilities.map { S.exp($0) }
         dz[target] -= 1
         // through i2o at the last step, whose input was [x_{T-1}, h_{T-2}]
         addLetterAndBias(i2o, dOut: dz, letter: trace.letters[T - 1])
@@ -98,7 +104,7 @@ public final class TutorialCell: Module {
         if inputGradient { dx[T - 1] = inputColumnsGradient(i2o, dOut: dz) }
         // h_{T-1} feeds no output, so the last i2h gets no gradient: walk back from step T-2.
         // Row k of dHiddens is ∂L/∂h_t and row k of previous is h_{t-1}, for t = T-2, T-3, ..., 0.
-        var dHiddens: [Double] = [], previous: [Double] = []
+        var dHiddens: [S] = [], previous: [S] = []
         for t in stride(from: T - 2, through: 0, by: -1) {
             // through h_t = i2h([x_t, h_{t-1}]): linear, so dh_t reaches W, b and h_{t-1} as is
             addLetterAndBias(i2h, dOut: dh, letter: trace.letters[t])
@@ -113,7 +119,7 @@ public final class TutorialCell: Module {
     }
 
     /// Through the bias and the one-hot letter's column: `∂b += dOut`, `∂W[:, letter] += dOut`.
-    private func addLetterAndBias(_ layer: Linear, dOut: [Double], letter: Int) {
+    private func addLetterAndBias(_ layer: Linear<S>, dOut: [S], letter: Int) {
         let width = inputSize + hiddenSize
         layer.bias!.grad.withUnsafeMutableBufferPointer { b in
             layer.weight.grad.withUnsafeMutableBufferPointer { w in
@@ -127,7 +133,7 @@ public final class TutorialCell: Module {
 
     /// Through `W[:, I...] · h`, for `W`: `∂W[:, I...] += Σ_s dOut_s ⊗ h_s` over `steps` rows of
     /// `dOut [steps, n]` and `hiddens [steps, H]`, as one matrix product.
-    private func addOuterProducts(_ layer: Linear, dOut: [Double], hiddens: [Double], steps: Int) {
+    private func addOuterProducts(_ layer: Linear<S>, dOut: [S], hiddens: [S], steps: Int) {
         let n = layer.outputSize, width = inputSize + hiddenSize
         dOut.withUnsafeBufferPointer { dp in
             hiddens.withUnsafeBufferPointer { hp in
@@ -141,9 +147,9 @@ public final class TutorialCell: Module {
     }
 
     /// Through `W[:, I...] · h`, for `h`: `∂h = W[:, I...]ᵀ · dOut` `[H]`.
-    private func hiddenGradient(_ layer: Linear, dOut: [Double]) -> [Double] {
+    private func hiddenGradient(_ layer: Linear<S>, dOut: [S]) -> [S] {
         let n = layer.outputSize, width = inputSize + hiddenSize
-        var dh = [Double](repeating: 0, count: hiddenSize)
+        var dh = [S](repeating: 0, count: hiddenSize)
         dOut.withUnsafeBufferPointer { dp in
             layer.weight.value.withUnsafeBufferPointer { wp in
                 dh.withUnsafeMutableBufferPointer { hp in
@@ -157,9 +163,9 @@ public final class TutorialCell: Module {
     }
 
     /// `∂out/∂x` for the one-hot part of the input: `W[:, 0..<I]ᵀ · dOut` `[I]`.
-    private func inputColumnsGradient(_ layer: Linear, dOut: [Double]) -> [Double] {
+    private func inputColumnsGradient(_ layer: Linear<S>, dOut: [S]) -> [S] {
         let width = inputSize + hiddenSize
-        var dx = [Double](repeating: 0, count: inputSize)
+        var dx = [S](repeating: 0, count: inputSize)
         for j in 0..<layer.outputSize {
             for i in 0..<inputSize { dx[i] += dOut[j] * layer.weight.value[j * width + i] }
         }

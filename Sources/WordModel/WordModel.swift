@@ -27,8 +27,9 @@ final class WordModel {
     /// next-word predictions, backward through the head, the recurrent layer and the lookup,
     /// the gradients clipped to global norm `clip`, one optimizer step. The state carries over to
     /// the next batch, but the gradient stops at the batch's first step (truncated BPTT).
-    func step<O: Optimizer>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int,
-                            state: inout State, clip: Double, optimizer: inout O) -> Double {
+    func step<O: Optimizer<Precision>>(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int,
+                                       state: inout State, clip: Double,
+                                       optimizer: inout O) -> Double {
         parameters.zeroGrad()
         let embedded = embedding.forward(x)                                   // [T·B, E]
         let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: state.h, c0: state.c)

@@ -11,7 +11,7 @@ import Unrolled
         var rng = SeededRandom(seed: 51)
         for (layers, bidirectional, T, B, H) in [(1, false, 3, 2, 5), (2, false, 1, 1, 1), (3, false, 4, 3, 7), (2, true, 5, 2, 9)] {
             let what = "dropout p \(p) layers \(layers) bidirectional \(bidirectional) T \(T) B \(B) H \(H)"
-            let net = Unrolled.RecurrentNetwork("rnn", .init(cell: .rnnTanh, inputSize: 3, hiddenSize: H, layers: layers,
+            let net = Unrolled.RecurrentNetwork<Double>("rnn", .init(cell: .rnnTanh, inputSize: 3, hiddenSize: H, layers: layers,
                                                     bidirectional: bidirectional), rng: &rng)
             let seed = rng.next()
             var fastRNG = SeededRandom(seed: seed), referenceRNG = SeededRandom(seed: seed)

@@ -36,7 +36,7 @@ private final class GradientProblem {
     var x: [Double], h0: [Double], c0: [Double]
     let R: [Double], Rh: [Double], Rc: [Double]
 
-    init(_ layer: any SequenceLayer, steps T: Int, batch B: Int, rng: inout SeededRandom) {
+    init(_ layer: any SequenceLayer<Double>, steps T: Int, batch B: Int, rng: inout SeededRandom) {
         let I = layer.inputSize, H = layer.hiddenSize
         (steps, batch) = (T, B)
         x = randomValues(T * B * I, &rng)
@@ -47,19 +47,19 @@ private final class GradientProblem {
         Rc = randomValues(B * H, &rng)
     }
 
-    func trace(_ layer: any SequenceLayer) -> SequenceTrace {
+    func trace(_ layer: any SequenceLayer<Double>) -> SequenceTrace {
         layer.forward(.dense(x), steps: steps, batch: batch, h0: h0, c0: c0)
     }
 
     /// `L = Σ outputs ⊙ R + Σ h_T ⊙ R_h (+ Σ c_T ⊙ R_c)`.
-    func loss(_ layer: any SequenceLayer) -> Double {
+    func loss(_ layer: any SequenceLayer<Double>) -> Double {
         let trace = trace(layer)
         func dot(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).reduce(0) { $0 + $1.0 * $1.1 } }
         return dot(trace.outputs, R) + dot(trace.last, Rh) + (layer.hasCellState ? dot(trace.lastCell, Rc) : 0)
     }
 
     /// The backward pass's gradients: every parameter's (in `grad`), `∂L/∂h0`, `∂L/∂c0`, `∂L/∂x`.
-    func gradient(_ layer: any SequenceLayer) -> SequenceGradient {
+    func gradient(_ layer: any SequenceLayer<Double>) -> SequenceGradient {
         layer.zeroGrad()
         return layer.backward(trace(layer), dOutputs: R, dLast: Rh, dLastCell: layer.hasCellState ? Rc : nil, inputGradient: true)
     }
@@ -68,7 +68,7 @@ private final class GradientProblem {
 /// Checks every gradient the backward pass of `layer` returns or accumulates against central
 /// differences of the loss on `problem`; returns the largest error, after an expectation per buffer.
 @discardableResult
-private func checkGradients(_ layer: any SequenceLayer, _ p: GradientProblem, _ what: String,
+private func checkGradients(_ layer: any SequenceLayer<Double>, _ p: GradientProblem, _ what: String,
                     sourceLocation: SourceLocation = #_sourceLocation) -> Double {
     let g = p.gradient(layer)
     var checks: [(String, [Double], [Double])] = layer.parameters.map { w in

@@ -6,7 +6,7 @@ import Unrolled
 /// Runs the same sequence through a fast and a reference layer with the same parameters and
 /// expects every output and gradient to agree: states, cell states, `∂L/∂h0`, `∂L/∂c0`,
 /// `∂L/∂x` and every parameter gradient, for a loss that reads every output and the last states.
-func expectLayersAgree(_ fast: any SequenceLayer, _ reference: any SequenceLayer, steps T: Int, batch B: Int,
+func expectLayersAgree(_ fast: any SequenceLayer<Double>, _ reference: any SequenceLayer<Double>, steps T: Int, batch B: Int,
                        symbols: Bool = false, rng: inout SeededRandom, _ what: String) {
     copyParameters(from: fast.parameters, to: reference.parameters)
     let I = fast.inputSize, H = fast.hiddenSize
@@ -36,12 +36,12 @@ let agreementShapes: [(T: Int, B: Int, I: Int, H: Int)] = [
 ]
 
 @Suite struct ElmanAgreement {
-    @Test(arguments: [Unrolled.ElmanLayer.Activation.tanh, .relu], [true, false])
-    func fastEqualsReference(activation: Unrolled.ElmanLayer.Activation, bias: Bool) {
+    @Test(arguments: [Unrolled.ElmanLayer<Double>.Activation.tanh, .relu], [true, false])
+    func fastEqualsReference(activation: Unrolled.ElmanLayer<Double>.Activation, bias: Bool) {
         var rng = SeededRandom(seed: 11)
         for (T, B, I, H) in agreementShapes {
             for symbols in [false, true] {
-                let fast = Unrolled.ElmanLayer("rnn", inputSize: I, hiddenSize: H, activation: activation, bias: bias, rng: &rng)
+                let fast = Unrolled.ElmanLayer<Double>("rnn", inputSize: I, hiddenSize: H, activation: activation, bias: bias, rng: &rng)
                 let reference = Reference.ElmanLayer("rnn", inputSize: I, hiddenSize: H, activation: activation, bias: bias, rng: &rng)
                 expectLayersAgree(fast, reference, steps: T, batch: B, symbols: symbols, rng: &rng,
                                   "Elman \(activation) bias \(bias) T \(T) B \(B) I \(I) H \(H) symbols \(symbols)")
@@ -52,7 +52,7 @@ let agreementShapes: [(T: Int, B: Int, I: Int, H: Int)] = [
 
 /// Expects a fast and a reference layer built from the same seed to hold the same parameters
 /// (names, shapes, values), and their forward passes to keep the same per-step cache.
-func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any SequenceLayer, rng: inout SeededRandom, _ what: String) {
+func expectSameInitialization(_ fast: any SequenceLayer<Double>, _ reference: any SequenceLayer<Double>, rng: inout SeededRandom, _ what: String) {
     #expect(fast.parameters.map(\.name) == reference.parameters.map(\.name), "\(what): parameter names")
     #expect(fast.parameters.map(\.shape) == reference.parameters.map(\.shape), "\(what): parameter shapes")
     #expect(fast.parameters.map(\.value) == reference.parameters.map(\.value), "\(what): initial values")
@@ -69,7 +69,7 @@ func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any Sequen
         var rng = SeededRandom(seed: 12)
         for (T, B, I, H) in agreementShapes {
             for symbols in [false, true] {
-                let fast = Unrolled.LSTMLayer("lstm", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                let fast = Unrolled.LSTMLayer<Double>("lstm", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
                 let reference = Reference.LSTMLayer("lstm", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
                 expectLayersAgree(fast, reference, steps: T, batch: B, symbols: symbols, rng: &rng,
                                   "LSTM bias \(bias) T \(T) B \(B) I \(I) H \(H) symbols \(symbols)")
@@ -80,7 +80,7 @@ func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any Sequen
     @Test(arguments: [true, false])
     func sameSeedSameLayer(bias: Bool) {
         var a = SeededRandom(seed: 5), b = SeededRandom(seed: 5), rng = SeededRandom(seed: 6)
-        expectSameInitialization(Unrolled.LSTMLayer("lstm", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
+        expectSameInitialization(Unrolled.LSTMLayer<Double>("lstm", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
                                  Reference.LSTMLayer("lstm", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &b),
                                  rng: &rng, "LSTM bias \(bias)")
     }
@@ -92,7 +92,7 @@ func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any Sequen
         var rng = SeededRandom(seed: 13)
         for (T, B, I, H) in agreementShapes {
             for symbols in [false, true] {
-                let fast = Unrolled.GRULayer("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
+                let fast = Unrolled.GRULayer<Double>("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
                 let reference = Reference.GRULayer("gru", inputSize: I, hiddenSize: H, bias: bias, rng: &rng)
                 expectLayersAgree(fast, reference, steps: T, batch: B, symbols: symbols, rng: &rng,
                                   "GRU bias \(bias) T \(T) B \(B) I \(I) H \(H) symbols \(symbols)")
@@ -103,7 +103,7 @@ func expectSameInitialization(_ fast: any SequenceLayer, _ reference: any Sequen
     @Test(arguments: [true, false])
     func sameSeedSameLayer(bias: Bool) {
         var a = SeededRandom(seed: 5), b = SeededRandom(seed: 5), rng = SeededRandom(seed: 6)
-        expectSameInitialization(Unrolled.GRULayer("gru", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
+        expectSameInitialization(Unrolled.GRULayer<Double>("gru", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &a),
                                  Reference.GRULayer("gru", inputSize: 5, hiddenSize: 7, bias: bias, suffix: "_l0", rng: &b),
                                  rng: &rng, "GRU bias \(bias)")
     }

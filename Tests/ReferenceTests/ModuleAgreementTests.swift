@@ -17,7 +17,7 @@ private let linearShapes: [(B: Int, I: Int, O: Int)] = [
             let what = "Linear bias \(bias) B \(B) I \(I) O \(O)"
             let seed = rng.next()
             var fastRNG = SeededRandom(seed: seed), referenceRNG = SeededRandom(seed: seed)
-            let fast = Unrolled.Linear("fc", inputSize: I, outputSize: O, bias: bias, rng: &fastRNG)
+            let fast = Unrolled.Linear<Double>("fc", inputSize: I, outputSize: O, bias: bias, rng: &fastRNG)
             let reference = Reference.Linear("fc", inputSize: I, outputSize: O, bias: bias, rng: &referenceRNG)
             #expect(fast.parameters.map(\.name) == reference.parameters.map(\.name), "\(what): parameter names")
             #expect(fast.parameters.map(\.shape) == reference.parameters.map(\.shape), "\(what): parameter shapes")
@@ -48,7 +48,7 @@ private let linearShapes: [(B: Int, I: Int, O: Int)] = [
             let what = "Embedding V \(V) E \(E) N \(N)"
             let seed = rng.next()
             var fastRNG = SeededRandom(seed: seed), referenceRNG = SeededRandom(seed: seed)
-            let fast = Unrolled.Embedding("embedding", count: V, dimension: E, rng: &fastRNG)
+            let fast = Unrolled.Embedding<Double>("embedding", count: V, dimension: E, rng: &fastRNG)
             let reference = Reference.Embedding("embedding", count: V, dimension: E, rng: &referenceRNG)
             #expect(fast.weight.name == reference.weight.name && fast.weight.shape == reference.weight.shape, "\(what): parameter")
             #expect(fast.weight.value == reference.weight.value, "\(what): initial values")
@@ -78,7 +78,7 @@ private let linearShapes: [(B: Int, I: Int, O: Int)] = [
             let what = "TutorialCell I \(I) H \(H) C \(C) T \(T) all \(keepAllOutputs) h0 \(randomH0)"
             let seed = rng.next()
             var fastRNG = SeededRandom(seed: seed), referenceRNG = SeededRandom(seed: seed)
-            let fast = Unrolled.TutorialCell(inputSize: I, hiddenSize: H, outputSize: C, rng: &fastRNG)
+            let fast = Unrolled.TutorialCell<Double>(inputSize: I, hiddenSize: H, outputSize: C, rng: &fastRNG)
             let reference = Reference.TutorialCell(inputSize: I, hiddenSize: H, outputSize: C, rng: &referenceRNG)
             #expect(fast.parameters.map(\.name) == reference.parameters.map(\.name), "\(what): parameter names")
             #expect(fast.parameters.map(\.value) == reference.parameters.map(\.value), "\(what): initial values")

@@ -23,7 +23,7 @@ private func setTwinGradients(_ fast: [Parameter], _ reference: [Parameter], sca
 
 /// Steps a fast and a reference optimizer side by side on the same gradients, expecting the
 /// parameters and the state `state` reads to agree after every step.
-private func expectOptimizersAgree<F: Optimizer, R: Optimizer>(
+private func expectOptimizersAgree<F: Optimizer<Double>, R: Optimizer<Double>>(
     _ fast: F, _ reference: R, steps: Int = 6, seed: UInt64, _ what: String,
     state: (F, R) -> [(name: String, fast: [Double], reference: [Double])]
 ) {
@@ -41,14 +41,14 @@ private func expectOptimizersAgree<F: Optimizer, R: Optimizer>(
 
 @Suite struct OptimizerAgreement {
     @Test func sgd() {
-        expectOptimizersAgree(Unrolled.SGD(learningRate: 0.1), Reference.SGD(learningRate: 0.1), seed: 41, "SGD") { f, r in
+        expectOptimizersAgree(Unrolled.SGD<Double>(learningRate: 0.1), Reference.SGD(learningRate: 0.1), seed: 41, "SGD") { f, r in
             [("learning rate", [f.learningRate], [r.learningRate])]
         }
     }
 
     @Test(arguments: [(1e-10, false), (1e-8, true)])
     func adagrad(epsilon: Double, inside: Bool) {
-        expectOptimizersAgree(Unrolled.Adagrad(learningRate: 0.1, epsilon: epsilon, epsilonInsideRoot: inside),
+        expectOptimizersAgree(Unrolled.Adagrad<Double>(learningRate: 0.1, epsilon: epsilon, epsilonInsideRoot: inside),
                               Reference.Adagrad(learningRate: 0.1, epsilon: epsilon, epsilonInsideRoot: inside),
                               seed: 42, "Adagrad ε \(epsilon) inside \(inside)") { f, r in
             #expect(f.epsilon == r.epsilon && f.epsilonInsideRoot == r.epsilonInsideRoot)
@@ -59,7 +59,7 @@ private func expectOptimizersAgree<F: Optimizer, R: Optimizer>(
 
     @Test(arguments: [(0.9, 0.999, 1e-8), (0.5, 0.9, 1e-3)])
     func adam(beta1: Double, beta2: Double, epsilon: Double) {
-        expectOptimizersAgree(Unrolled.Adam(learningRate: 0.01, beta1: beta1, beta2: beta2, epsilon: epsilon),
+        expectOptimizersAgree(Unrolled.Adam<Double>(learningRate: 0.01, beta1: beta1, beta2: beta2, epsilon: epsilon),
                               Reference.Adam(learningRate: 0.01, beta1: beta1, beta2: beta2, epsilon: epsilon),
                               seed: 43, "Adam β1 \(beta1) β2 \(beta2) ε \(epsilon)") { f, r in
             #expect(f.t == r.t, "Adam: step count")

@@ -3,12 +3,12 @@ import Reference
 import Testing
 import Unrolled
 
-/// Whole stacks: the fast `Unrolled.RecurrentNetwork` and the reference one, built from the same
+/// Whole stacks: the fast `Unrolled.RecurrentNetwork<Double>` and the reference one, built from the same
 /// seed (so with the same parameters), agree on every output and gradient for every cell, with
 /// stacks, two directions, batch-first layouts, no bias, dropout between layers, `T = 1`, `B = 1`
 /// and sizes that are not multiples of 8.
 @Suite struct StackAgreement {
-    static let configurations: [Unrolled.RecurrentNetwork.Configuration] = Unrolled.RecurrentNetwork.Cell.allCases.flatMap { cell in
+    static let configurations: [Unrolled.RecurrentNetwork<Double>.Configuration] = Unrolled.RecurrentNetwork<Double>.Cell.allCases.flatMap { cell in
         [
             .init(cell: cell, inputSize: 3, hiddenSize: 5),
             .init(cell: cell, inputSize: 7, hiddenSize: 9, layers: 2, bidirectional: true),
@@ -18,11 +18,11 @@ import Unrolled
     }
 
     @Test(arguments: configurations)
-    func fastEqualsReference(configuration c: Unrolled.RecurrentNetwork.Configuration) {
+    func fastEqualsReference(configuration c: Unrolled.RecurrentNetwork<Double>.Configuration) {
         var rng = SeededRandom(seed: 21)
         for (T, B) in [(1, 1), (4, 3), (7, 2)] {
             var first = SeededRandom(seed: 5), second = first
-            let fast = Unrolled.RecurrentNetwork("rnn", c, rng: &first)
+            let fast = Unrolled.RecurrentNetwork<Double>("rnn", c, rng: &first)
             let reference = Reference.RecurrentNetwork("rnn", c, rng: &second)
             #expect(fast.parameters.map(\.name) == reference.parameters.map(\.name))
             for (f, r) in zip(fast.parameters, reference.parameters) { #expect(f.value == r.value, "\(f.name): same seed, same values") }
@@ -56,10 +56,10 @@ import Unrolled
 
     @Test func symbolInputsAgree() {
         var rng = SeededRandom(seed: 22)
-        for cell in Unrolled.RecurrentNetwork.Cell.allCases {
-            let c = Unrolled.RecurrentNetwork.Configuration(cell: cell, inputSize: 6, hiddenSize: 5, bidirectional: true, batchFirst: true)
+        for cell in Unrolled.RecurrentNetwork<Double>.Cell.allCases {
+            let c = Unrolled.RecurrentNetwork<Double>.Configuration(cell: cell, inputSize: 6, hiddenSize: 5, bidirectional: true, batchFirst: true)
             var first = SeededRandom(seed: 6), second = first
-            let fast = Unrolled.RecurrentNetwork("rnn", c, rng: &first)
+            let fast = Unrolled.RecurrentNetwork<Double>("rnn", c, rng: &first)
             let reference = Reference.RecurrentNetwork("rnn", c, rng: &second)
             let (T, B) = (5, 3)
             let symbols = (0..<(T * B)).map { _ in rng.int(below: 6) }, dOutput = randomValues(T * B * 10, &rng)

@@ -34,7 +34,7 @@ import Testing
 
     /// Checks a layer's parameters, `x` and `h0` under `L = Σ output · R_output + Σ h_T · R_last`,
     /// so that every output and the final state reach the loss.
-    func checkLayer(_ layer: any SequenceLayer, steps T: Int, batch B: Int, rng: inout SeededRandom, _ what: String) {
+    func checkLayer(_ layer: any SequenceLayer<Double>, steps T: Int, batch B: Int, rng: inout SeededRandom, _ what: String) {
         let I = layer.inputSize, H = layer.hiddenSize
         var x = randomValues(T * B * I, &rng), h0 = randomValues(B * H, &rng)
         let rOut = randomValues(T * B * H, &rng), rLast = randomValues(B * H, &rng)
@@ -69,7 +69,7 @@ import Testing
     func symbolInputsEqualOneHotProductsBitForBit(gru: Bool) {
         var rng = SeededRandom(seed: 61)
         let I = 9, H = 6, T = 4, B = 3
-        let layer: any SequenceLayer = gru
+        let layer: any SequenceLayer<Double> = gru
             ? GRULayer("l", inputSize: I, hiddenSize: H, rng: &rng) : ElmanLayer("l", inputSize: I, hiddenSize: H, rng: &rng)
         let symbols = (0..<(T * B)).map { _ in rng.int(below: I) }
         var oneHot = [Double](repeating: 0, count: T * B * I)

@@ -112,7 +112,7 @@ import Testing
         // One step moves each parameter by lr · m̂ / (√v̂ + ε) ≈ lr · sign(g); two steps by the
         // exact bias-corrected formula.
         let p = Parameter("p", shape: [3], value: [1, -2, 0.5])
-        var adam = Unrolled.Adam(learningRate: 0.1)
+        var adam = Unrolled.Adam<Double>(learningRate: 0.1)
         p.grad = [0.5, -0.25, 2]
         adam.step([p])
         for (v, e) in zip(p.value, [0.9, -1.9, 0.4]) { #expect(abs(v - e) < 1e-6) }
