@@ -119,7 +119,7 @@ struct FutureLeak {
             var x = [Int](repeating: 0, count: T * n), y = x
             for t in 0..<T { for b in 0..<n { x[t * n + b] = text[split + (w + b) * T + t]; y[t * n + b] = text[split + (w + b) * T + t + 1] } }
             let logp = SoftmaxCrossEntropy.logSoftmax(model.logits(x, steps: T, batch: n), classes: V)
-            for r in 0..<(T * n) { nll -= logp[r * V + y[r]] }
+            for r in 0..<(T * n) { nll -= Double(logp[r * V + y[r]]) }
             count += T * n
         }
         // A sample: the prompt, then one character at a time from the output at the last position.
@@ -128,7 +128,7 @@ struct FutureLeak {
         for _ in 0..<sampleLength {
             let n = sample.count
             let z = model.logits(sample, steps: n, batch: 1)
-            let last = (0..<V).map { z[(n - 1) * V + $0] / temperature }
+            let last = (0..<V).map { Double(z[(n - 1) * V + $0]) / temperature }
             let p = SoftmaxCrossEntropy.logSoftmax(last, classes: V).map(exp)
             var u = draw.uniform(), next = V - 1
             for (i, q) in p.enumerated() { u -= q; if u < 0 { next = i; break } }

@@ -15,7 +15,7 @@ final class Tagger {
     }
 
     /// Logits `[T·B, C]` for time-major symbols `[T, B]`.
-    func logits(_ symbols: [Int], steps T: Int, batch B: Int) -> [Double] {
+    func logits(_ symbols: [Int], steps T: Int, batch B: Int) -> [Precision] {
         head.forward(net.forward(.symbols(symbols), steps: T, batch: B).output, batch: T * B)
     }
 
@@ -24,7 +24,7 @@ final class Tagger {
     /// cross-entropy over those rows, backward through the head and both directions, one Adam
     /// step. Returns the loss.
     func step(_ symbols: [Int], steps T: Int, batch B: Int, rows: [Int], targets: [Int],
-              optimizer: inout Adam) -> Double {
+              optimizer: inout Adam) -> Precision {
         let C = head.outputSize
         parameters.zeroGrad()
         let trace = net.forward(.symbols(symbols), steps: T, batch: B)
