@@ -73,11 +73,11 @@ THREADS ?= 1
 READS_NO_DATA := bptt diagrams
 data-flag = $(if $(filter $(READS_NO_DATA),$(1)),,--data $(DATA))
 
-# What --count-products must print: a positive count of Double operations for a chapter that
-# trains, exactly zero for one that multiplies no matrix (the diagrams).
+# What --count-products must print: a positive count of operations (in Double, in Float or in
+# both) for a chapter that trains, exactly zero for one that multiplies no matrix (the diagrams).
 MULTIPLIES_NOTHING := diagrams
 comma := ,
-product-line = $(if $(filter $(MULTIPLIES_NOTHING),$(1)),$(1)$(comma)0$(comma)0,$(1)$(comma)[1-9][0-9]*$(comma)[0-9]+)
+product-line = $(if $(filter $(MULTIPLIES_NOTHING),$(1)),$(1)$(comma)0$(comma)0,$(1)$(comma)([1-9][0-9]*$(comma)[0-9]+|0$(comma)[1-9][0-9]*))
 
 # One chapter's run, into scratch space.
 run-%:
