@@ -61,7 +61,7 @@ struct BatchRecipe: CustomStringConvertible {
                 model.zeroGrad()
                 let (loss, _) = model.lossAndGradient(
                     batch.map { NamesData.indices(of: $0.name) }, targets: batch.map(\.label),
-                    weights: batch.map { weights[$0.label] })
+                    weights: batch.map { Precision(weights[$0.label]) })
                 guard loss.isFinite else {
                     throw UnrolledError("\(name): the loss became \(loss) in epoch \(epoch); the run diverged. Lower the learning rate.")
                 }
@@ -98,7 +98,7 @@ func batchedLogProbabilities(_ model: RecurrentClassifier, _ examples: [Labelled
         for start in stride(from: 0, to: idx.count, by: 256) {
             let chunk = Array(idx[start..<min(start + 256, idx.count)])
             let logp = model.forward(chunk.map { NamesData.indices(of: examples[$0].name) }).logProbabilities
-            for (k, i) in chunk.enumerated() { out[i] = Array(logp[(k * model.classes)..<((k + 1) * model.classes)]) }
+            for (k, i) in chunk.enumerated() { out[i] = logp[(k * model.classes)..<((k + 1) * model.classes)].map(Double.init) }
         }
     }
     return out

@@ -10,7 +10,7 @@ extension ClassifierChapter {
         let target = languages.firstIndex(of: config.gradcheckLabel)!
         let H = config.gradcheckHidden, T = letters.count
         var rng = SeededRandom(seed: config.seed &+ 99)
-        func shape(_ p: Parameter) -> String { p.shape.map(String.init).joined(separator: "x") }
+        func shape(_ p: Reference.Parameter) -> String { p.shape.map(String.init).joined(separator: "x") }
 
         let cell = Reference.TutorialCell(inputSize: I, hiddenSize: H, outputSize: C, rng: &rng)
         cell.zeroGrad()

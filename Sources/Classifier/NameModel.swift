@@ -10,20 +10,20 @@ protocol NameModel: Module where Scalar == Precision {
 }
 
 extension TutorialCell: NameModel {
-    func logProbabilities(_ letters: [Int]) -> [Double] { forward(letters).logProbabilities }
+    func logProbabilities(_ letters: [Int]) -> [Double] { forward(letters).logProbabilities.map(Double.init) }
 
     func train(_ letters: [Int], target: Int) -> (loss: Double, logProbabilities: [Double]) {
         let trace = forward(letters)
         backward(trace, target: target)
-        return (loss(trace, target: target), trace.logProbabilities)
+        return (Double(loss(trace, target: target)), trace.logProbabilities.map(Double.init))
     }
 }
 
 extension RecurrentClassifier: NameModel {
-    func logProbabilities(_ letters: [Int]) -> [Double] { forward([letters]).logProbabilities }
+    func logProbabilities(_ letters: [Int]) -> [Double] { forward([letters]).logProbabilities.map(Double.init) }
 
     func train(_ letters: [Int], target: Int) -> (loss: Double, logProbabilities: [Double]) {
         let (loss, logp) = lossAndGradient([letters], targets: [target])
-        return (loss, logp)
+        return (loss, logp.map(Double.init))
     }
 }

@@ -38,23 +38,23 @@ final class RecurrentClassifier: Module {
     struct Trace {
         let network: RecurrentNetwork.Trace
         /// The head's input `[B, D·H]`, after dropout.
-        let features: [Double]
+        let features: [Precision]
         /// `[B, C]` log-probabilities.
-        let logProbabilities: [Double]
+        let logProbabilities: [Precision]
     }
 
     /// Evaluation: reads a batch and returns its trace, with no dropout.
     func forward(_ sequences: [[Int]]) -> Trace { forward(sequences, dropoutMask: nil) }
 
     /// Reads the batch, multiplies the head's input by `dropoutMask` when given, and classifies.
-    func forward(_ sequences: [[Int]], dropoutMask: [Double]?) -> Trace {
+    func forward(_ sequences: [[Int]], dropoutMask: [Precision]?) -> Trace {
         let T = sequences[0].count, B = sequences.count, H = hiddenSize, D = network.configuration.directions
         precondition(sequences.allSatisfy { $0.count == T }, "the names of a batch must have the same length")
         // the letters, time-major [T, B]
         let letters = (0..<(T * B)).map { sequences[$0 % B][$0 / B] }
         let trace = network.forward(.symbols(letters), steps: T, batch: B)
         // features [B, D·H]: the final state of each direction, side by side (h_n is [D, B, H])
-        var features = [Double](repeating: 0, count: B * D * H)
+        var features = [Precision](repeating: 0, count: B * D * H)
         for d in 0..<D { for b in 0..<B { for j in 0..<H { features[b * D * H + d * H + j] = trace.hN[(d * B + b) * H + j] } } }
         // features ⊙ mask (inverted dropout)
         if let dropoutMask { for i in features.indices { features[i] *= dropoutMask[i] } }
@@ -66,27 +66,27 @@ final class RecurrentClassifier: Module {
     /// returns the loss and the `[B, C]` log-probabilities. With `backward: false`, the same loss
     /// without touching the gradients.
     @discardableResult
-    func lossAndGradient(_ sequences: [[Int]], targets: [Int], weights: [Double]? = nil,
-                         backward: Bool = true) -> (loss: Double, logProbabilities: [Double]) {
+    func lossAndGradient(_ sequences: [[Int]], targets: [Int], weights: [Precision]? = nil,
+                         backward: Bool = true) -> (loss: Double, logProbabilities: [Precision]) {
         let B = sequences.count, H = hiddenSize, D = network.configuration.directions
-        var mask: [Double]? = nil
+        var mask: [Precision]? = nil
         if dropout > 0 {
             // mask_i = [u_i ≥ p] / (1 - p), one per feature of the head's input
             let keep = 1 - dropout, width = head.inputSize * B
-            mask = (0..<width).map { _ in maskRandom.uniform() >= dropout ? 1 / keep : 0 }
+            mask = (0..<width).map { _ in maskRandom.uniform() >= dropout ? Precision(1 / keep) : 0 }
         }
         let trace = forward(sequences, dropoutMask: mask)
         let (loss, dz) = SoftmaxCrossEntropy.loss(
             logProbabilities: trace.logProbabilities, targets: targets, classes: classes, weights: weights)
-        guard backward else { return (loss, trace.logProbabilities) }
+        guard backward else { return (Double(loss), trace.logProbabilities) }
         // through the head: dfeatures = dz · W_out
         var dFeatures = head.backward(dz, input: trace.features, batch: B)
         // through the dropout mask
         if let mask { for i in dFeatures.indices { dFeatures[i] *= mask[i] } }
         // through the side-by-side final states: ∂L/∂h_n [D, B, H]
-        var dhN = [Double](repeating: 0, count: D * B * H)
+        var dhN = [Precision](repeating: 0, count: D * B * H)
         for d in 0..<D { for b in 0..<B { for j in 0..<H { dhN[(d * B + b) * H + j] = dFeatures[b * D * H + d * H + j] } } }
         _ = network.backward(trace.network, dOutput: nil, dhN: dhN)
-        return (loss, trace.logProbabilities)
+        return (Double(loss), trace.logProbabilities)
     }
 }
