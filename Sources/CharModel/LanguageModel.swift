@@ -35,7 +35,7 @@ final class LanguageModel {
         _ = net.backward(trace, dOutput: head.backward(dLogits, input: trace.output, batch: T * B))
         _ = GradientClipping.clipGlobalNorm(parameters, maxNorm: clip)
         optimizer.step(parameters)
-        return loss
+        return Double(loss)
     }
     // snippet.end
 
@@ -44,7 +44,7 @@ final class LanguageModel {
     func negativeLogLikelihoods(_ x: [Int], _ y: [Int], steps T: Int, batch B: Int) -> [Double] {
         let logits = head.forward(net.forward(.symbols(x), steps: T, batch: B).output, batch: T * B)
         let logp = SoftmaxCrossEntropy.logSoftmax(logits, classes: vocabulary)
-        return y.enumerated().map { r, target in -logp[r * vocabulary + target] }
+        return y.enumerated().map { r, target in -Double(logp[r * vocabulary + target]) }
     }
 
     // snippet.lm-sample
@@ -62,7 +62,7 @@ final class LanguageModel {
             if temperature == 0 {
                 next = (0..<vocabulary).max { z[$0] < z[$1] }!
             } else {
-                let p = SoftmaxCrossEntropy.logSoftmax(z.map { $0 / temperature },
+                let p = SoftmaxCrossEntropy.logSoftmax(z.map { Double($0) / temperature },
                                                        classes: vocabulary).map(exp)
                 var u = rng.uniform(), pick = vocabulary - 1
                 for (i, q) in p.enumerated() { u -= q; if u < 0 { pick = i; break } }

@@ -10,6 +10,9 @@ import Unrolled
 /// of 25 characters to the next (reset to zeros at the start of each pass over the text).
 /// Shapes: `W_xh [H, V]`, `W_hh [H, H]`, `W_hy [V, H]`; a chunk's states `[T + 1, H]`.
 final class MinCharRNN {
+    /// min-char-rnn computes in `Double`, as the original's numpy arrays (float64) do, unlike the
+    /// chapter's other models.
+    typealias Parameter = Unrolled.Parameter<Double>
     let H: Int, V: Int
     let wxh: Parameter, whh: Parameter, why: Parameter, bh: Parameter, by: Parameter
     var parameters: [Parameter] { [wxh, whh, why, bh, by] }

@@ -26,7 +26,7 @@ func runMinChar(_ s: MinCharSetting, encoded: (alphabet: [Character], ids: [Int]
     let V = alphabet.count
     var rng = SeededRandom(seed: seed)
     let model = MinCharRNN(vocabulary: V, hidden: s.hidden, rng: &rng)
-    var adagrad = Adagrad(learningRate: s.learningRate, epsilon: 1e-8, epsilonInsideRoot: true)
+    var adagrad = Unrolled.Adagrad<Double>(learningRate: s.learningRate, epsilon: 1e-8, epsilonInsideRoot: true)
     var draw = SeededRandom(seed: seed &+ 1)
     var result = MinCharResult(vocabulary: V)
     func text(_ ids: [Int]) -> String { String(ids.map { alphabet[$0] }) }

@@ -32,9 +32,9 @@ struct Toy {
     // snippet.end
 
     /// `[B, T]` indices as the one-hot tensor `[B, T, V]` the notebook builds.
-    func oneHot(_ ids: [Int]) -> [Double] {
+    func oneHot(_ ids: [Int]) -> [Precision] {
         let V = characters.count
-        var x = [Double](repeating: 0, count: ids.count * V)
+        var x = [Precision](repeating: 0, count: ids.count * V)
         for (n, i) in ids.enumerated() { x[n * V + i] = 1 }
         return x
     }
@@ -69,10 +69,10 @@ struct Toy {
                 targets: target, classes: V)
             _ = rnn.backward(trace, dOutput: fc.backward(dLogits, input: trace.output, batch: B * T))
             adam.step(parameters)
-            result.losses.append(loss)
+            result.losses.append(Double(loss))
             if epoch % printEvery == 0 {
-                result.log.append(
-                    "Epoch: \(epoch)/\(epochs)............. Loss: \(Format.fixed(loss, decimals: 4))")
+                let printed = Format.fixed(Double(loss), decimals: 4)
+                result.log.append("Epoch: \(epoch)/\(epochs)............. Loss: \(printed)")
             }
         }
         // snippet.end
