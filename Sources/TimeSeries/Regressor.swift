@@ -13,19 +13,20 @@ final class WindowRegressor {
     }
 
     /// The last state of every window, `[N, H]`, and the trace for the backward pass.
-    private func lastStates(_ x: [[Double]]) -> (RecurrentNetwork.Trace, [Double]) {
+    private func lastStates(_ x: [[Precision]]) -> (RecurrentNetwork.Trace, [Precision]) {
         let trace = net.forward(.dense(x.flatMap { $0 }), steps: x[0].count, batch: x.count)
         return (trace, net.lastStep(of: trace))
     }
 
+    /// Predictions for windows `x` (in `Double`, computed in the model's precision).
     func predict(_ x: [[Double]]) -> [Double] {
-        head.forward(lastStates(x).1, batch: x.count)
+        head.forward(lastStates(x.map { $0.map(Precision.init) }).1, batch: x.count).map(Double.init)
     }
 
     // snippet.regressor-epoch
     /// One full-batch epoch: forward over every window, MSE, backward, one Adam step. Returns
     /// the loss before the step.
-    func epoch(_ x: [[Double]], _ y: [Double], optimizer: inout Adam) -> Double {
+    func epoch(_ x: [[Precision]], _ y: [Precision], optimizer: inout Adam) -> Double {
         let N = x.count
         parameters.zeroGrad()
         let (trace, last) = lastStates(x)
@@ -35,7 +36,7 @@ final class WindowRegressor {
         let dOutput = net.outputGradient(lastStep: dLast, of: trace)   // only the last step is read
         _ = net.backward(trace, dOutput: dOutput)                      // through time
         optimizer.step(parameters)
-        return loss
+        return Double(loss)
     }
     // snippet.end
 
@@ -45,6 +46,7 @@ final class WindowRegressor {
                after: (Int) -> Void = { _ in }) throws -> [Double] {
         var adam = Adam(learningRate: learningRate)
         var losses: [Double] = []
+        let (x, y) = (x.map { $0.map(Precision.init) }, y.map(Precision.init))   // the data, in the model's precision
         for e in 0..<epochs {
             let loss = epoch(x, y, optimizer: &adam)
             guard loss.isFinite else {
