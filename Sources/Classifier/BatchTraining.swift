@@ -6,7 +6,7 @@ import Unrolled
 struct BatchRecipe: CustomStringConvertible {
     var name: String
     /// The recurrent cell.
-    var cell: RecurrentClassifier.Cell = .elman
+    var cell: ClassifierCell = .elman
     /// Hidden units per direction (`H`).
     var hiddenSize: Int
     /// Read each name both ways and classify from both final states.
@@ -28,9 +28,9 @@ struct BatchRecipe: CustomStringConvertible {
 
     /// Trains a classifier on `train`; throws if the loss stops being finite.
     func train(_ train: [LabelledName], classes: Int, seed: UInt64, log: Log,
-               cancellation: Cancellation = Cancellation()) throws -> RecurrentClassifier {
+               cancellation: Cancellation = Cancellation()) throws -> RecurrentClassifier<Precision> {
         var rng = SeededRandom(seed: seed)
-        let model = RecurrentClassifier(symbols: NamesData.alphabet.count, hiddenSize: hiddenSize, classes: classes,
+        let model = RecurrentClassifier<Precision>(symbols: NamesData.alphabet.count, hiddenSize: hiddenSize, classes: classes,
                                         cell: cell, bidirectional: bidirectional, rng: &rng)
         model.dropout = dropout
         let weights = classWeights(train, classes: classes)
@@ -89,7 +89,7 @@ struct BatchRecipe: CustomStringConvertible {
 }
 
 /// Log-probabilities of many names, batched by length for speed; returned in input order.
-func batchedLogProbabilities(_ model: RecurrentClassifier, _ examples: [LabelledName]) -> [[Double]] {
+func batchedLogProbabilities(_ model: RecurrentClassifier<Precision>, _ examples: [LabelledName]) -> [[Double]] {
     var out = [[Double]](repeating: [], count: examples.count)
     var byLength: [Int: [Int]] = [:]
     for (i, e) in examples.enumerated() { byLength[NamesData.indices(of: e.name).count, default: []].append(i) }

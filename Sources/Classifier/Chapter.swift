@@ -56,7 +56,7 @@ struct ClassifierChapter {
         // Every training run is independent (own model, own seed), so they run in parallel.
         enum Job { case tutorial(TutorialCell, TutorialLoop.Result, ConfusionMatrix)
                    case recipe(any NameModel, TutorialLoop.Result)
-                   case batch(RecurrentClassifier) }
+                   case batch(RecurrentClassifier<Precision>) }
         /// The tutorial's loop on the training names, for a model made from its own seed.
         func recipeJob(_ label: String, seed: UInt64, _ make: @escaping (inout SeededRandom) -> any NameModel)
             -> (Cancellation) throws -> Job {
@@ -81,7 +81,7 @@ struct ClassifierChapter {
             // 2. The same cell and recipe on the de-duplicated training names only, and
             // 3. an Elman cell (with tanh) on the same budget.
             recipeJob("tutorial cell", seed: config.seed &+ 1) { TutorialCell(inputSize: I, hiddenSize: config.hiddenSize, outputSize: C, rng: &$0) },
-            recipeJob("Elman cell", seed: config.seed &+ 2) { RecurrentClassifier(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &$0) },
+            recipeJob("Elman cell", seed: config.seed &+ 2) { RecurrentClassifier<Precision>(symbols: I, hiddenSize: config.hiddenSize, classes: C, rng: &$0) },
         ]
         for (k, recipe) in candidates.enumerated() {
             jobs.append { cancellation in
@@ -91,9 +91,9 @@ struct ClassifierChapter {
         let results = try parallelMap(jobs)
         guard case let .tutorial(tutorialCell, tutorialRun, tutorialMatrix) = results[0],
               case let .recipe(cellModel, cellRun) = results[1], let cell = cellModel as? TutorialCell,
-              case let .recipe(elmanModel, elmanRun) = results[2], let elman = elmanModel as? RecurrentClassifier
+              case let .recipe(elmanModel, elmanRun) = results[2], let elman = elmanModel as? RecurrentClassifier<Precision>
         else { fatalError("job results out of order") }
-        let trained: [RecurrentClassifier] = results.dropFirst(3).map {
+        let trained: [RecurrentClassifier<Precision>] = results.dropFirst(3).map {
             guard case let .batch(m) = $0 else { fatalError("job results out of order") }
             return m
         }

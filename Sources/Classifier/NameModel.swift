@@ -19,7 +19,7 @@ extension TutorialCell: NameModel {
     }
 }
 
-extension RecurrentClassifier: NameModel {
+extension RecurrentClassifier: NameModel where S == Precision {
     func logProbabilities(_ letters: [Int]) -> [Double] { forward([letters]).logProbabilities.map(Double.init) }
 
     func train(_ letters: [Int], target: Int) -> (loss: Double, logProbabilities: [Double]) {

@@ -102,7 +102,7 @@ struct WordModelChapter {
         // The best model's embeddings.
         let bestIndex = 1 + config.better.indices.min { runs[1 + $0].chosenValidPerplexity < runs[1 + $1].chosenValidPerplexity }!
         let best = runs[bestIndex]
-        let analysis = EmbeddingAnalysis(weight: best.model!.embedding.weight.value, dimension: config.better[bestIndex - 1].embedding,
+        let analysis = EmbeddingAnalysis(weight: best.model!.embedding.weight.value.map(Double.init), dimension: config.better[bestIndex - 1].embedding,
                                          words: best.words!)
         var neighbours = CSVTable(["word", "nearest (cosine similarity)"])
         for w in config.probes where best.words!.index[w] != nil {

@@ -57,7 +57,7 @@ func train(_ r: WordRecipe, corpus: Corpus, trainFraction: Double, seed: UInt64,
     // the lab's sampler draws from a stream of its own, so the book's samples stay as they were
     var labDraw = SeededRandom(seed: seed &+ 1_000)
     var run = WordRun(vocabulary: vocabulary.count, words: vocabulary)
-    var best: [[Double]] = [], bestValid = Double.infinity
+    var best: [[Precision]] = [], bestValid = Double.infinity
     for epoch in 1...r.epochs {
         var state = WordModel.State(), total = 0.0, count = 0
         for k in 0..<train.count {

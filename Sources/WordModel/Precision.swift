@@ -2,7 +2,7 @@ import Unrolled
 
 // The precision this chapter trains in: the fast implementation's generic types, as this
 // chapter uses them.
-typealias Precision = Double
+typealias Precision = Float
 typealias Parameter = Unrolled.Parameter<Precision>
 typealias Linear = Unrolled.Linear<Precision>
 typealias Embedding = Unrolled.Embedding<Precision>

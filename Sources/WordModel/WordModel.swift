@@ -7,7 +7,7 @@ final class WordModel {
     let embedding: Embedding
     let net: RecurrentNetwork
     let head: Linear
-    /// The head as training computes it, in `Float`.
+    /// The head and its loss as training computes them, fused (`Float`).
     let floatHead: FloatHead
     var parameters: [Parameter] { embedding.parameters + net.parameters + head.parameters }
     var vocabulary: Int { head.outputSize }
@@ -20,7 +20,7 @@ final class WordModel {
     }
 
     /// The state a batch leaves behind, which the next batch of the same rows starts from.
-    struct State { var h: [Double]?, c: [Double]? }
+    struct State { var h: [Precision]?, c: [Precision]? }
 
     // snippet.word-step
     /// One training step on `x`, `y` `[T, B]` from `state`: the mean cross-entropy of all `T·B`
@@ -33,13 +33,12 @@ final class WordModel {
         parameters.zeroGrad()
         let embedded = embedding.forward(x)                                   // [T·B, E]
         let trace = net.forward(.dense(embedded), steps: T, batch: B, h0: state.h, c0: state.c)
-        // the head, in Float
+        // the head and its loss
         let (loss, dOutput) = floatHead.lossAndBackward(trace.output, targets: y)
         let g = net.backward(trace, dOutput: dOutput, inputGradient: true)    // through time
         embedding.backward(g.dx, ids: x)                                      // through the lookup
         _ = GradientClipping.clipGlobalNorm(parameters, maxNorm: clip)
         optimizer.step(parameters)
-        floatHead.refresh()
         state = State(h: trace.hN, c: net.hasCellState ? trace.cN : nil)
         return loss
     }
@@ -51,7 +50,7 @@ final class WordModel {
         let trace = net.forward(.dense(embedding.forward(x)), steps: T, batch: B, h0: state.h, c0: state.c)
         var logits = head.forward(trace.output, batch: T * B)
         state = State(h: trace.hN, c: net.hasCellState ? trace.cN : nil)
-        return SoftmaxCrossEntropy.meanLoss(&logits, targets: y, classes: vocabulary) * Double(T * B)
+        return FloatHead.meanLoss(&logits, targets: y, classes: vocabulary) * Double(T * B)
     }
 
     // snippet.top-k
@@ -65,7 +64,7 @@ final class WordModel {
             // the k largest logits, ties to the smaller id
             let top = Array(z.indices.sorted { z[$0] != z[$1] ? z[$0] > z[$1] : $0 < $1 }.prefix(k))
             let m = z[top[0]]
-            let weights = top.map { exp(z[$0] - m) }
+            let weights = top.map { exp(Double(z[$0] - m)) }
             var u = rng.uniform() * weights.reduce(0, +), next = top[k - 1]
             for (i, w) in zip(top, weights) { u -= w; if u < 0 { next = i; break } }
             out.append(next)
