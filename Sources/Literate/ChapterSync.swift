@@ -302,15 +302,23 @@ enum ValueFormat {
         case "sci2": return String(format: "%.2e", x)
         case "int":
             guard x == x.rounded() else { throw LiterateError("\(context): '\(field)' is not an integer") }
-            let s = String(Int(x).magnitude)
-            var out = ""
-            for (i, ch) in s.enumerated() {
-                if i > 0 && (s.count - i) % 3 == 0 { out.append(",") }
-                out.append(ch)
-            }
-            return (x < 0 ? "-" : "") + out
+            return grouped(fixed(x, 0))
+        case "grouped1": return grouped(fixed(x, 1))      // 4,799.7
         default: throw LiterateError("\(context): unknown format '\(format)'")
         }
+    }
+
+    /// `s` (a number as `fixed` writes it) with its whole part in groups of three digits.
+    static func grouped(_ s: String) -> String {
+        let negative = s.hasPrefix("-"), body = negative ? String(s.dropFirst()) : s
+        let parts = body.split(separator: ".", maxSplits: 1)
+        let whole = String(parts[0])
+        var out = ""
+        for (i, ch) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
+            out.append(ch)
+        }
+        return (negative ? "-" : "") + out + (parts.count > 1 ? "." + parts[1] : "")
     }
 }
 

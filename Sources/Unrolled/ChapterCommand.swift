@@ -20,6 +20,8 @@ public struct ChapterCommand {
         public let outputDirectory: URL
         public let quiet: Bool
         public let quick: Bool
+        /// `--count-products`: print the counts of `ProductCount` when done.
+        public let countProducts: Bool
         let values: [String: String]
         let switches: Set<String>
         /// The chapter options given on the command line (the others hold their defaults).
@@ -102,7 +104,7 @@ public struct ChapterCommand {
             "  --quick               a small, fast configuration (for smoke and determinism checks)",
             "  --quiet               print nothing but errors",
             "  --threads <n>         threads per matrix product (default: every core; outputs never depend on it)",
-            "  --count-products      count the arithmetic of every matrix product and print, when done,",
+            "  --count-products      print, when done, the arithmetic of every matrix product (as in cost.csv):",
             "                        <chapter>,<Double operations>,<Float operations> (outputs are unchanged)",
         ]
         for o in options {
@@ -119,7 +121,7 @@ public struct ChapterCommand {
     /// Parses `arguments` (without the program name). Returns `nil` after printing help.
     public func parse(_ arguments: [String]) throws -> Parsed? {
         var data: String? = nil, output: String? = nil
-        var quiet = false, quick = false
+        var quiet = false, quick = false, countProducts = false
         var values: [String: String] = [:], switches = Set<String>(), given = Set<String>()
         for o in options { values[o.flag] = o.defaultValue }
         var i = 0
@@ -137,7 +139,7 @@ public struct ChapterCommand {
             case "-h", "--help": print(usage); return nil
             case "--quiet", "-q": quiet = true
             case "--quick": quick = true
-            case "--count-products": ProductCount.isOn = true
+            case "--count-products": countProducts = true
             case "--data":
                 guard readsData else {
                     throw UsageError("\(name) reads no dataset, so it takes no --data; drop it")
@@ -169,7 +171,8 @@ public struct ChapterCommand {
             throw UsageError("--quick never writes into \(figures.path), the committed outputs of full runs; drop --output to write to \(quickOutput), or choose another directory")
         }
         return Parsed(dataDirectory: URL(fileURLWithPath: data ?? "data"), outputDirectory: outputDirectory,
-                      quiet: quiet, quick: quick, values: values, switches: switches, given: given)
+                      quiet: quiet, quick: quick, countProducts: countProducts, values: values, switches: switches,
+                      given: given)
     }
 
     /// The `Figures/` directory of a Swift package (a folder of that name beside a
@@ -197,7 +200,8 @@ public struct ChapterCommand {
         main { options in
             if options.has("--bench") { return try bench(options) }
             let log = Log(quiet: options.quiet)
-            let outputs = try run(options, log)
+            var outputs = try run(options, log)
+            outputs.add("cost.csv", ProductCount.table)          // what the run's products cost
             try outputs.write(to: options.outputDirectory)
             log("Wrote \(outputs.files.count) files to \(options.outputDirectory.path).")
         }
@@ -211,7 +215,7 @@ public struct ChapterCommand {
             guard let parsed = try parse(Array(CommandLine.arguments.dropFirst())) else { exit(0) }
             if !parsed.has("--bench") { try OutputSet.checkDestination(parsed.outputDirectory) }
             try body(parsed)
-            if ProductCount.isOn {
+            if parsed.countProducts {
                 let (double, float) = ProductCount.operations
                 print("\(slug),\(double),\(float)")
             }

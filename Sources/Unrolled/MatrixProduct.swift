@@ -162,6 +162,30 @@ public enum MatrixProduct {
             }
             j += L
         }
+        // with eight lanes (Float), four columns left still fill half a vector: four at a time
+        while L > 4 && j + 4 <= cols.upperBound {
+            var i = rows.lowerBound
+            while i + 4 <= rows.upperBound {
+                let c0 = c + i * ldc + j, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                var x0 = load4(c0), x1 = load4(c1), x2 = load4(c2), x3 = load4(c3)
+                var ap = a + i * aRow, bp = b + j
+                for _ in 0..<k {
+                    let bv = load4(bp)
+                    x0 += SIMD4(repeating: ap[0]) * bv; x1 += SIMD4(repeating: ap[aRow]) * bv
+                    x2 += SIMD4(repeating: ap[2 * aRow]) * bv; x3 += SIMD4(repeating: ap[3 * aRow]) * bv
+                    ap += aCol; bp += ldb
+                }
+                store4(x0, c0); store4(x1, c1); store4(x2, c2); store4(x3, c3)
+                i += 4
+            }
+            while i < rows.upperBound {
+                var x = load4(c + i * ldc + j)
+                for kk in 0..<k { x += SIMD4(repeating: a[i * aRow + kk * aCol]) * load4(b + kk * ldb + j) }
+                store4(x, c + i * ldc + j)
+                i += 1
+            }
+            j += 4
+        }
         var i0 = rows.lowerBound
         if aRow == 1 {
             // Aᵀ (the tn form): L rows of a column of C lie side by side in each row of A, so L

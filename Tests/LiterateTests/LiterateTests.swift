@@ -131,6 +131,14 @@ import Testing
         #expect(throws: LiterateError.self) { try s.render("<!-- table: c/summary.csv | nope -->\n<!-- /table -->\n", chapter: "ch.md") }
     }
 
+    @Test func valueFormatsGroupThousands() throws {
+        #expect(try ValueFormat.apply("grouped1", to: "4799.73", where: "t") == "4,799.7")
+        #expect(try ValueFormat.apply("grouped1", to: "0", where: "t") == "0.0")
+        #expect(try ValueFormat.apply("grouped1", to: "-1234567.75", where: "t") == "-1,234,567.8")
+        #expect(try ValueFormat.apply("int", to: "20074", where: "t") == "20,074")
+        #expect(throws: LiterateError.self) { try ValueFormat.apply("grouped1", to: "x", where: "t") }
+    }
+
     @Test func badRegionsAreErrors() {
         var r = SourceRegions()
         #expect(throws: LiterateError.self) { try r.add(path: "B.swift", text: "// snippet.x\nlet a = 1\n") }
