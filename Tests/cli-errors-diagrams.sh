@@ -38,13 +38,14 @@ ok() {
   local name=$1; shift
   if "$@"; then echo "ok: $name"; else echo "FAIL: $name"; failures=$((failures + 1)); fi
 }
-figures="bidirectional.svg bptt.svg cell_elman.svg cell_gru.svg cell_lstm.svg sequence_problems.svg stacked.svg truncated_bptt.svg unrolled.svg"
+# the nine figures, and cost.csv (every run writes its product count: here zero)
+figures="bidirectional.svg bptt.svg cell_elman.svg cell_gru.svg cell_lstm.svg cost.csv sequence_problems.svg stacked.svg truncated_bptt.svg unrolled.svg"
 listing() { (cd "$1" && ls -A | tr '\n' ' ' | sed 's/ $//'); }
 
-# Earlier figures are replaced whole, and the run writes the nine figures and nothing else.
+# Earlier figures are replaced whole, and the run writes the nine figures, cost.csv and nothing else.
 dir=$(earlier_figures earlier)
 "$exe" --quiet --quick --output "$dir" 2>"$work/stderr"
-ok "a run over earlier figures exits 0 and writes the nine figures" test $? -eq 0 -a "$(listing "$dir")" = "$figures"
+ok "a run over earlier figures exits 0 and writes the nine figures and cost.csv" test $? -eq 0 -a "$(listing "$dir")" = "$figures"
 ok "the earlier unrolled.svg is replaced" grep -q "folded and unrolled" "$dir/unrolled.svg"
 
 # From another directory, with --quick and no --output: .scratch/quick/diagrams there, never Figures/.
