@@ -22,20 +22,38 @@ struct TimeSeriesChapter {
         var checkpoints: [Int: [Double]] = [:]
     }
 
-    /// Trains a network on the targets `fitMonths` of `rep` for `epochs` (the configured number
-    /// when `nil`) and predicts `months`.
-    func train(_ cell: RecurrentNetwork.Cell, hidden: Int, rep: Representation, fitMonths: [Int], predict months: [Int],
-               seed: UInt64, epochs: Int? = nil, checkpoints: [Int] = []) throws -> Run {
-        var rng = SeededRandom(seed: seed)
-        let model = WindowRegressor(cell: cell, hidden: hidden, rng: &rng)
-        let inputs = months.map(rep.input)
-        func predictions() -> [Double] { zip(model.predict(inputs), months).map { rep.passengers($0.0, month: $0.1) } }
-        var saved: [Int: [Double]] = [:]
-        let losses = try model.train(fitMonths.map(rep.input), fitMonths.map(rep.target), epochs: epochs ?? config.epochs,
-                                     learningRate: config.learningRate) { e in
-            if checkpoints.contains(e) { saved[e] = predictions() }
+    /// Trains one network per seed on the targets `fitMonths` of `rep` for `epochs` (the
+    /// configured number when `nil`) and predicts `months`. The networks start as
+    /// `WindowRegressor`s of their seeds and train side by side (`LockstepRegressors`, as many at
+    /// once as one vector holds), each as it would alone, to rounding.
+    func train(_ cell: RecurrentCell, hidden: Int, rep: Representation, fitMonths: [Int], predict months: [Int],
+               seeds: [UInt64], epochs: Int? = nil, checkpoints: [Int] = []) throws -> [Run] {
+        let T = rep.window, capacity = LockstepRegressors<Precision>.capacity
+        let x = fitMonths.flatMap(rep.input).map(Precision.init), y = fitMonths.map(rep.target).map(Precision.init)
+        let inputs = months.flatMap(rep.input).map(Precision.init)
+        var runs: [Run] = []
+        for first in stride(from: 0, to: seeds.count, by: capacity) {
+            let group = seeds[first..<min(first + capacity, seeds.count)]
+            let models = LockstepRegressors<Precision>(cell: cell, hiddenSize: hidden, networks: group.map { seed in
+                var rng = SeededRandom(seed: seed)
+                return WindowRegressor<Precision>(cell: cell, hidden: hidden, rng: &rng).parameters.map(\.value)
+            })
+            /// Every network's predictions of `months`, in passengers.
+            func predictions() -> [[Double]] {
+                models.predict(inputs, windows: months.count, steps: T).map { p in zip(p, months).map { rep.passengers(Double($0.0), month: $0.1) } }
+            }
+            var adam = Adam(learningRate: config.learningRate)
+            var losses = [[Double]](repeating: [], count: group.count), saved = [[Int: [Double]]](repeating: [:], count: group.count)
+            for e in 1...(epochs ?? config.epochs) {
+                for (k, loss) in models.epoch(x, y, windows: fitMonths.count, steps: T, optimizer: &adam).enumerated() {
+                    guard loss.isFinite else { throw WindowRegressor<Precision>.diverged(loss: Double(loss), epoch: e) }
+                    losses[k].append(Double(loss))
+                }
+                if checkpoints.contains(e) { for (k, p) in predictions().enumerated() { saved[k][e] = p } }
+            }
+            runs += zip(zip(losses, saved), predictions()).map { Run(losses: $0.0.0, predictions: $0.1, checkpoints: $0.0.1) }
         }
-        return Run(losses: losses, predictions: predictions(), checkpoints: saved)
+        return runs
     }
 
     static func meanAndStd(_ v: [Double]) -> (Double, Double) {
@@ -58,10 +76,10 @@ struct TimeSeriesChapter {
         let honest = Representation(.raw, window: 4, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
         var jobs: [(Cancellation) throws -> [Run]] = []
         for cell in cells {
-            jobs.append { _ in try config.seedList.map { try train(cell, hidden: 2, rep: notebook, fitMonths: notebookFit, predict: predicted, seed: $0) } }
+            jobs.append { _ in try train(cell, hidden: 2, rep: notebook, fitMonths: notebookFit, predict: predicted, seeds: config.seedList) }
         }
         for cell in cells {
-            jobs.append { _ in try config.seedList.map { try train(cell, hidden: 2, rep: honest, fitMonths: notebookFit, predict: test, seed: $0) } }
+            jobs.append { _ in try train(cell, hidden: 2, rep: honest, fitMonths: notebookFit, predict: test, seeds: config.seedList) }
         }
         // 3. The search on seasonal log-differences, chosen on the validation tail.
         struct Candidate { let kind: Representation.Kind, cell: RecurrentNetwork.Cell, window: Int, hidden: Int }
@@ -76,10 +94,8 @@ struct TimeSeriesChapter {
                     // fitted on the months before the fold, scales included
                     let rep = Representation(c.kind, window: c.window, y: y, scaleMonths: Array(0..<fold[0]))
                     let fit = Array(rep.firstTarget..<fold[0])
-                    return try config.seedList.map {
-                        try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: fold, seed: $0,
-                                  epochs: stops.max()!, checkpoints: stops)
-                    }
+                    return try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: fold, seeds: config.seedList,
+                                     epochs: stops.max()!, checkpoints: stops)
                 }
             }
         }
@@ -178,7 +194,7 @@ struct TimeSeriesChapter {
             let (c, epochs, validation) = bestOf[kind]!
             let rep = Representation(kind, window: c.window, y: y, scaleMonths: Array(0...Forecasting.lastTrainingMonth))
             let fit = Array(rep.firstTarget...Forecasting.lastTrainingMonth)
-            let runs = try parallelMap(config.seedList.map { s in { (_: Cancellation) in try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: test, seed: s, epochs: epochs) } })
+            let runs = try train(c.cell, hidden: c.hidden, rep: rep, fitMonths: fit, predict: test, seeds: config.seedList, epochs: epochs)
             let average = (0..<test.count).map { i in runs.map { $0.predictions[i] }.reduce(0, +) / Double(runs.count) }
             // The linear autoregression on the same inputs.
             let ar = LinearAutoregression(inputs: fit.map(rep.input), targets: fit.map(rep.target))
@@ -251,7 +267,8 @@ struct TimeSeriesChapter {
         table.append(["mean_growth_test", Format.number(Differencing.mean(test.map { Representation.seasonalLogDifference(y, $0) }), digits: 3)])
         table.append(["test_max_on_training_scale", Format.number(test.map { honest.target($0) }.max()!, digits: 3)])
         table.append(["seeds", "\(config.seeds)"])
-        for (k, v) in summary { table.append([k, Format.number(v, digits: 4)]) }
+        // six digits, so that a number the chapter rounds again (to one decimal) is rounded once
+        for (k, v) in summary { table.append([k, Format.number(v, digits: 6)]) }
         out.add("summary.csv", table)
         return out
     }

@@ -35,18 +35,31 @@ command.main(bench: { options in
 
 /// `make bench`: the notebook's LSTM, 1,000 full-batch epochs on its 93 windows, and a GRU of the
 /// same width, timed
-/// (`Tools/compare_pytorch.py` runs PyTorch's beside it).
+/// (`Tools/compare_pytorch.py` runs PyTorch's beside it); then as many of the LSTMs as one vector
+/// holds, trained side by side as the chapter trains its seeds (a step there is one network's
+/// epoch: the group's time over its networks).
 func benchmark(_ data: AirlineData, _ config: TimeSeriesConfig) throws {
     let rep = Representation(.raw, window: 4, y: data.passengers, scaleMonths: Array(0..<144))
     let months = Array(4...Forecasting.lastTrainingMonth)
     // the notebook's LSTM, and a GRU of the same width beside it (chapter 4 tests the claim that
     // the GRU is the faster of the two)
-    for (name, cell) in [("airline-lstm", RecurrentNetwork.Cell.lstm), ("airline-gru", .gru)] {
+    for (name, cell) in [("airline-lstm", RecurrentCell.lstm), ("airline-gru", .gru)] {
         let seconds = try Bench.median(3) {
             var rng = SeededRandom(seed: 1)
-            let model = WindowRegressor(cell: cell, hidden: 2, rng: &rng)
+            let model = WindowRegressor<Precision>(cell: cell, hidden: 2, rng: &rng)
             _ = try model.train(months.map(rep.input), months.map(rep.target), epochs: 1000, learningRate: 0.01)
         }
         Bench.row(name, steps: 1000, seconds: seconds)
     }
+    let capacity = LockstepRegressors<Precision>.capacity
+    let x = months.flatMap(rep.input).map(Precision.init), y = months.map(rep.target).map(Precision.init)
+    let seconds = Bench.median(3) {
+        let models = LockstepRegressors<Precision>(cell: .lstm, hiddenSize: 2, networks: (0..<capacity).map { k in
+            var rng = SeededRandom(seed: 1 + UInt64(k))
+            return WindowRegressor<Precision>(cell: .lstm, hidden: 2, rng: &rng).parameters.map(\.value)
+        })
+        var adam = Adam(learningRate: 0.01)
+        for _ in 0..<1000 { _ = models.epoch(x, y, windows: months.count, steps: 4, optimizer: &adam) }
+    }
+    Bench.row("airline-lstm-side-by-side-\(capacity)", steps: 1000 * capacity, seconds: seconds)
 }
