@@ -56,7 +56,8 @@ struct ClassifierChapter {
         // Every training run is independent (own model, own seed), so they run in parallel.
         enum Job { case tutorial(TutorialCell, TutorialLoop.Result, ConfusionMatrix)
                    case recipe(any NameModel, TutorialLoop.Result)
-                   case batch(RecurrentClassifier<Precision>) }
+                   case batch(RecurrentClassifier<Precision>)
+                   case checks([(String, String, GradientCheck.Result)]) }
         /// The tutorial's loop on the training names, for a model made from its own seed.
         func recipeJob(_ label: String, seed: UInt64, _ make: @escaping (inout SeededRandom) -> any NameModel)
             -> (Cancellation) throws -> Job {
@@ -69,6 +70,8 @@ struct ClassifierChapter {
             }
         }
         var jobs: [(Cancellation) throws -> Job] = [
+            // 0. The gradient check of both cells, every entry (the longest job, so it starts first).
+            { _ in .checks(gradientChecks()) },
             { cancellation in
                 // 1. The tutorial, exactly: every line (duplicates included), judged on training draws.
                 var rng = SeededRandom(seed: config.seed)
@@ -89,11 +92,12 @@ struct ClassifierChapter {
             }
         }
         let results = try parallelMap(jobs)
-        guard case let .tutorial(tutorialCell, tutorialRun, tutorialMatrix) = results[0],
-              case let .recipe(cellModel, cellRun) = results[1], let cell = cellModel as? TutorialCell,
-              case let .recipe(elmanModel, elmanRun) = results[2], let elman = elmanModel as? RecurrentClassifier<Precision>
+        guard case let .checks(checks) = results[0],
+              case let .tutorial(tutorialCell, tutorialRun, tutorialMatrix) = results[1],
+              case let .recipe(cellModel, cellRun) = results[2], let cell = cellModel as? TutorialCell,
+              case let .recipe(elmanModel, elmanRun) = results[3], let elman = elmanModel as? RecurrentClassifier<Precision>
         else { fatalError("job results out of order") }
-        let trained: [RecurrentClassifier<Precision>] = results.dropFirst(3).map {
+        let trained: [RecurrentClassifier<Precision>] = results.dropFirst(4).map {
             guard case let .batch(m) = $0 else { fatalError("job results out of order") }
             return m
         }
@@ -231,8 +235,7 @@ struct ClassifierChapter {
         }
         out.add("predictions.csv", predictions)
 
-        // Gradient check of the tutorial's cell and of the Elman classifier, every entry.
-        let checks = gradientChecks()
+        // Gradient check of the tutorial's cell and of the Elman classifier, every entry (`checks`).
         var gradTable = CSVTable(["model", "parameter", "shape", "entries", "max_abs_gradient", "max_abs_difference", "rel_error"])
         for (model, shape, r) in checks {
             gradTable.append([model, r.name, shape, String(r.entriesChecked), Format.number(r.maxAbsGradient, digits: 3),

@@ -53,9 +53,10 @@ public struct Matrix: Equatable, Sendable {
 
     /// `Aᵀ`: rows become columns.
     public var transposed: Matrix {
-        var t = Matrix(rows: columns, columns: rows)
-        for r in 0..<rows { for c in 0..<columns { t[c, r] = self[r, c] } }
-        return t
+        var t: [Double] = []
+        t.reserveCapacity(values.count)
+        for c in 0..<columns { for r in 0..<rows { t.append(self[r, c]) } }   // row c of Aᵀ: column c of A
+        return Matrix(rows: columns, columns: rows, values: t)
     }
 
     /// The sum of each column over all rows, `[1, columns]`: the gradient of a bias that `+`
