@@ -5,16 +5,8 @@ import Unrolled
 typealias Precision = Float
 typealias Parameter = Unrolled.Parameter<Precision>
 typealias Linear = Unrolled.Linear<Precision>
-typealias Embedding = Unrolled.Embedding<Precision>
 typealias ElmanLayer = Unrolled.ElmanLayer<Precision>
-typealias GRULayer = Unrolled.GRULayer<Precision>
-typealias LSTMLayer = Unrolled.LSTMLayer<Precision>
 typealias RecurrentNetwork = Unrolled.RecurrentNetwork<Precision>
 typealias TutorialCell = Unrolled.TutorialCell<Precision>
 typealias SGD = Unrolled.SGD<Precision>
 typealias Adam = Unrolled.Adam<Precision>
-typealias Adagrad = Unrolled.Adagrad<Precision>
-typealias SequenceInput = Unrolled.SequenceInput<Precision>
-typealias SequenceTrace = Unrolled.SequenceTrace<Precision>
-typealias RecurrentParameters = Unrolled.RecurrentParameters<Precision>
-typealias SequenceGradient = Unrolled.SequenceGradient<Precision>

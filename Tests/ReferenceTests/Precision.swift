@@ -16,5 +16,4 @@ typealias Adam = Unrolled.Adam<Precision>
 typealias Adagrad = Unrolled.Adagrad<Precision>
 typealias SequenceInput = Unrolled.SequenceInput<Precision>
 typealias SequenceTrace = Unrolled.SequenceTrace<Precision>
-typealias RecurrentParameters = Unrolled.RecurrentParameters<Precision>
 typealias SequenceGradient = Unrolled.SequenceGradient<Precision>
