@@ -30,7 +30,7 @@ final class Tagger {
         let trace = net.forward(.symbols(symbols), steps: T, batch: B)
         let logits = head.forward(trace.output, batch: T * B)
         // rows without a target get no gradient
-        let (loss, dLogits) = SoftmaxCrossEntropy.loss(
+        let (loss, dLogits) = SoftmaxCrossEntropy.meanLoss(
             logits: logits, rows: rows, targets: targets, classes: C)
         let dOutput = head.backward(dLogits, input: trace.output, batch: T * B)
         _ = net.backward(trace, dOutput: dOutput)

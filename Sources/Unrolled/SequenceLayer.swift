@@ -165,7 +165,13 @@ extension SequenceInput {
                     }
                 case .symbols(let s):
                     precondition(s.count == rows, "symbol input has \(s.count) values, expected \(rows)")
-                    for r in 0..<rows { for j in 0..<n { o[r * n + j] += w[j * I + s[r]] } }
+                    // W's columns as rows, so that each lookup reads n contiguous values
+                    transposed(w, rows: n, columns: I).withUnsafeBufferPointer { columns in
+                        for r in 0..<rows {
+                            let row = o.baseAddress! + r * n, column = columns.baseAddress! + s[r] * n
+                            for j in 0..<n { row[j] += column[j] }
+                        }
+                    }
                 }
             }
         }
@@ -184,10 +190,26 @@ extension SequenceInput {
                             m: n, n: I, k: rows, a: d.baseAddress!, lda: n, b: xp.baseAddress!, ldb: I, c: g.baseAddress!, ldc: I)
                     }
                 case .symbols(let s):
-                    for r in 0..<rows { for j in 0..<n { g[j * I + s[r]] += d[r * n + j] } }
+                    // into ∂W's columns held as rows (each row's n additions contiguous), then
+                    // back: every element gets the same additions in the same order as in place
+                    var columns = transposed(UnsafeBufferPointer(g), rows: n, columns: I)
+                    columns.withUnsafeMutableBufferPointer { columns in
+                        for r in 0..<rows {
+                            let column = columns.baseAddress! + s[r] * n, row = d.baseAddress! + r * n
+                            for j in 0..<n { column[j] += row[j] }
+                        }
+                    }
+                    for j in 0..<n { for c in 0..<I { g[j * I + c] = columns[c * n + j] } }
                 }
             }
         }
+    }
+
+    /// `m [rows, columns]` → `mᵀ [columns, rows]`.
+    private func transposed(_ m: UnsafeBufferPointer<S>, rows: Int, columns: Int) -> [S] {
+        var t = [S](repeating: 0, count: rows * columns)
+        for i in 0..<rows { for j in 0..<columns { t[j * rows + i] = m[i * columns + j] } }
+        return t
     }
 
     /// `∂x = dOut · W`, `[T·B, I]`; dense inputs only.

@@ -100,9 +100,13 @@ extension SoftmaxCrossEntropy {
                     c += L
                 }
                 var s = S.pairwiseSum(sv)
-                while c < C {
-                    let e = S.exp(SIMD8<S>(repeating: row[c] - m))[0]
-                    row[c] = e; s += e; c += 1
+                while c < C {                               // the last C mod L, eight at a time
+                    let k = min(8, C - c)
+                    var x = SIMD8<S>(repeating: 0)
+                    for l in 0..<k { x[l] = row[c + l] - m }
+                    let e = S.exp(x)
+                    for l in 0..<k { row[c + l] = e[l]; s += e[l] }
+                    c += k
                 }
                 total += S.log(s) - zy                      // -log p_y = log Σ exp(z - m) - (z_y - m)
                 let scale = 1 / (s * S(N))
@@ -113,5 +117,19 @@ extension SoftmaxCrossEntropy {
             }
         }
         return total / S(N)
+    }
+
+    /// As `loss(logits:rows:targets:classes:)`, the listed rows only, through `meanLoss`: one
+    /// pass of vector exponentials per row in place of library calls, which matters when the
+    /// rest of a step is small. Returns the loss and `∂L/∂logits [N, C]` (zero off the rows).
+    @_specialize(where S == Double)
+    @_specialize(where S == Float)
+    public static func meanLoss<S: Real>(logits: [S], rows: [Int], targets: [Int], classes C: Int) -> (loss: S, dLogits: [S]) {
+        var picked = [S](repeating: 0, count: rows.count * C)
+        for (n, r) in rows.enumerated() { for c in 0..<C { picked[n * C + c] = logits[r * C + c] } }
+        let loss = meanLoss(&picked, targets: targets, classes: C)   // picked ← ∂L/∂picked
+        var dLogits = [S](repeating: 0, count: logits.count)
+        for (n, r) in rows.enumerated() { for c in 0..<C { dLogits[r * C + c] = picked[n * C + c] } }
+        return (loss, dLogits)
     }
 }

@@ -55,6 +55,28 @@ private let lossShapes: [(N: Int, C: Int)] = [(1, 1), (1, 7), (3, 5), (4, 2), (9
         }
     }
 
+    /// The cross-entropy of some rows of the logits only (steps that have a target): both the
+    /// library-call and the vector-exponential versions against the reference's loss of the
+    /// picked rows, and zero gradient off them.
+    @Test func crossEntropyOfListedRows() {
+        var rng = SeededRandom(seed: 35)
+        for (N, C) in lossShapes {
+            let what = "cross-entropy of listed rows, N \(N) C \(C)"
+            let z = randomValues(N * C, &rng).map { 3 * $0 }
+            let rows = (0..<N).filter { $0 % 3 != 1 }
+            let targets = rows.map { _ in rng.int(below: C) }
+            var picked = rows.flatMap { r in z[(r * C)..<((r + 1) * C)] }
+            let referenceLoss = Losses.meanLoss(&picked, targets: targets, classes: C)
+            var reference = [Double](repeating: 0, count: N * C)
+            for (n, r) in rows.enumerated() { for c in 0..<C { reference[r * C + c] = picked[n * C + c] } }
+            for (name, fast) in [("loss", SoftmaxCrossEntropy.loss(logits: z, rows: rows, targets: targets, classes: C)),
+                                 ("meanLoss", SoftmaxCrossEntropy.meanLoss(logits: z, rows: rows, targets: targets, classes: C))] {
+                expectAgree([fast.loss], [referenceLoss], "\(what), \(name): loss")
+                expectAgree(fast.dLogits, reference, "\(what), \(name): ∂L/∂z")
+            }
+        }
+    }
+
     @Test func meanSquaredError() {
         var rng = SeededRandom(seed: 34)
         for n in [1, 3, 7, 16, 33, 250] {
