@@ -20,11 +20,7 @@ public final class FloatHead {
         let N = targets.count, H = linear.inputSize, V = vocabulary
         let w = linear.weight.value
         // logits [N, V] = b + h Wᵀ
-        var z = [Float](unsafeUninitializedCapacity: N * V) { z, count in
-            let b = linear.bias?.value
-            for n in 0..<N { for v in 0..<V { z[n * V + v] = b?[v] ?? 0 } }
-            count = N * V
-        }
+        var z = broadcastRows(linear.bias?.value, rows: N, n: V)
         MatrixProduct.addProductTransposedB(m: N, n: V, k: H, a: h, lda: H, b: w, ldb: H,
                                             c: &z, ldc: V)
         let loss = Self.meanLoss(&z, targets: targets, classes: V)  // z ← ∂L/∂logits
