@@ -6,7 +6,9 @@ import Foundation
 ///
 /// - `<!-- listing: PATH#REGION -->` … `<!-- /listing -->`: a Swift code block holding the region.
 ///   No line of it may be wider than `listingWidth` characters (GitHub cuts off the rest).
-/// - `<!-- output: FILE -->` … `<!-- /output -->`: a text block holding a generated file.
+/// - `<!-- output: FILE -->` … `<!-- /output -->`: a text block holding a generated file. A line
+///   wider than `listingWidth` is shown wrapped at a space, its continuation indented two more
+///   spaces than the line itself (`wrapped`); the file keeps it whole.
 /// - `<!-- table: FILE.csv -->` … `<!-- /table -->`: a generated CSV as a Markdown table.
 /// - `<!-- value: FILE.csv#ROW[@COLUMN] FORMAT -->TEXT<!-- /value -->`, inline: one number of a
 ///   generated CSV (the row whose first field is `ROW`; the second column unless `@COLUMN`),
@@ -174,7 +176,7 @@ public struct ChapterSync {
             let text = try readOutput(argument)
             var body = text.components(separatedBy: "\n")
             if body.last == "" { body.removeLast() }
-            return ["```text"] + body + ["```"]
+            return ["```text"] + body.flatMap { Self.wrapped($0) } + ["```"]
         default:
             return try table(argument, chapter: chapter, line: line)
         }
@@ -227,6 +229,30 @@ public struct ChapterSync {
 
     /// The widest line of a listing, in characters, that GitHub shows without cutting it off.
     public static let listingWidth = 96
+
+    /// `line` as lines of at most `width` characters: each break replaces the last space that
+    /// leaves the line short enough (or, with no such space, falls at `width`), and every
+    /// continuation starts with the line's own indentation and two more spaces. Nothing else
+    /// changes: joining the pieces at the breaks gives the line back.
+    static func wrapped(_ line: String, width: Int = listingWidth) -> [String] {
+        let continuation = String(line.prefix { $0 == " " }) + "  "
+        guard line.count > width, continuation.count < width else { return [line] }
+        var pieces: [String] = [], rest = Substring(line), prefix = ""
+        while prefix.count + rest.count > width {
+            let room = width - prefix.count
+            let head = rest.prefix(room + 1)                 // a space just past the room may break
+            if let space = head.dropFirst(prefix.isEmpty ? continuation.count : 0).lastIndex(of: " "), space > rest.startIndex {
+                pieces.append(prefix + rest[..<space])
+                rest = rest[rest.index(after: space)...]
+            } else {
+                let end = rest.index(rest.startIndex, offsetBy: room)
+                pieces.append(prefix + rest[..<end])
+                rest = rest[end...]
+            }
+            prefix = continuation
+        }
+        return pieces + [prefix + rest]
+    }
 
     /// The first line of a listing (its number, from 1, and its text) that is wider than
     /// `listingWidth` characters, if any. The region is already dedented, so this is the width

@@ -102,6 +102,30 @@ import Testing
         #expect(out.contains("   <!-- output: c/out.txt -->\n   ```text\n   line 1\n   line 2\n   ```\n   <!-- /output -->"))
     }
 
+    @Test func longOutputLinesAreWrappedAtASpaceAndIndented() throws {
+        #expect(ChapterSync.wrapped("short line", width: 20) == ["short line"])
+        #expect(ChapterSync.wrapped("  the time traveller was here", width: 13)
+                == ["  the time", "    traveller", "    was here"])
+        // a space right after the room still breaks; a word wider than the room is cut
+        #expect(ChapterSync.wrapped("abcde fgh", width: 5) == ["abcde", "  fgh"])
+        #expect(ChapterSync.wrapped("abcdefghij", width: 4) == ["abcd", "  ef", "  gh", "  ij"])
+        #expect(ChapterSync.wrapped(String(repeating: " ", count: 8) + "x y", width: 4) == [String(repeating: " ", count: 8) + "x y"])
+        for line in ["  the time traveller was here", "a  b   c d e  f", String(repeating: "ab ", count: 70)] {
+            let pieces = ChapterSync.wrapped(line, width: 14)                // no word is cut
+            #expect(pieces.allSatisfy { $0.count <= 14 })
+            // each continuation's two extra spaces stand for the space at its break
+            let indent = String(line.prefix { $0 == " " })
+            let rejoined = pieces.dropFirst().reduce(pieces[0]) { $0 + " " + $1.dropFirst(indent.count + 2) }
+            #expect(rejoined == line)
+        }
+        var s = try sync()
+        let files = ["c/long.txt": "short\n" + String(repeating: "word ", count: 30) + "end\n"]
+        s = ChapterSync(regions: s.regions) { files[$0]! }
+        let out = try s.render("<!-- output: c/long.txt -->\n<!-- /output -->\n", chapter: "ch.md")
+        #expect(out.components(separatedBy: "\n").allSatisfy { $0.count <= ChapterSync.listingWidth })
+        #expect(out.contains("```text\nshort\nword word"))
+    }
+
     @Test func numbersInProseMustBeGeneratedQuotedOrCode() throws {
         var s = try sync()
         let fine = """
