@@ -232,16 +232,18 @@ public struct ChapterSync {
 
     /// `line` as lines of at most `width` characters: each break replaces the last space that
     /// leaves the line short enough (or, with no such space, falls at `width`), and every
-    /// continuation starts with the line's own indentation and two more spaces. Nothing else
-    /// changes: joining the pieces at the breaks gives the line back.
+    /// continuation starts with the line's own indentation (at most half the width) and two more
+    /// spaces. Nothing else changes: joining the pieces at the breaks gives the line back.
     static func wrapped(_ line: String, width: Int = listingWidth) -> [String] {
-        let continuation = String(line.prefix { $0 == " " }) + "  "
+        let indent = line.prefix { $0 == " " }.count
+        let continuation = String(repeating: " ", count: min(indent, width / 2) + 2)
         guard line.count > width, continuation.count < width else { return [line] }
         var pieces: [String] = [], rest = Substring(line), prefix = ""
         while prefix.count + rest.count > width {
             let room = width - prefix.count
             let head = rest.prefix(room + 1)                 // a space just past the room may break
-            if let space = head.dropFirst(prefix.isEmpty ? continuation.count : 0).lastIndex(of: " "), space > rest.startIndex {
+            // (never inside the first line's indentation, nor at the start of a continuation)
+            if let space = head.dropFirst(prefix.isEmpty ? indent : 0).lastIndex(of: " "), space > rest.startIndex {
                 pieces.append(prefix + rest[..<space])
                 rest = rest[rest.index(after: space)...]
             } else {

@@ -165,6 +165,11 @@ extension SequenceInput {
                     }
                 case .symbols(let s):
                     precondition(s.count == rows, "symbol input has \(s.count) values, expected \(rows)")
+                    guard rows >= I else {
+                        // fewer lookups than columns: each read in place, n values I apart
+                        for r in 0..<rows { for j in 0..<n { o[r * n + j] += w[j * I + s[r]] } }
+                        return
+                    }
                     // W's columns as rows, so that each lookup reads n contiguous values
                     transposed(w, rows: n, columns: I).withUnsafeBufferPointer { columns in
                         for r in 0..<rows {
@@ -190,6 +195,11 @@ extension SequenceInput {
                             m: n, n: I, k: rows, a: d.baseAddress!, lda: n, b: xp.baseAddress!, ldb: I, c: g.baseAddress!, ldc: I)
                     }
                 case .symbols(let s):
+                    guard rows >= I else {
+                        // fewer rows than columns: each added in place, in ascending row order
+                        for r in 0..<rows { for j in 0..<n { g[j * I + s[r]] += d[r * n + j] } }
+                        return
+                    }
                     // into ∂W's columns held as rows (each row's n additions contiguous), then
                     // back: every element gets the same additions in the same order as in place
                     var columns = transposed(UnsafeBufferPointer(g), rows: n, columns: I)

@@ -109,7 +109,10 @@ import Testing
         // a space right after the room still breaks; a word wider than the room is cut
         #expect(ChapterSync.wrapped("abcde fgh", width: 5) == ["abcde", "  fgh"])
         #expect(ChapterSync.wrapped("abcdefghij", width: 4) == ["abcd", "  ef", "  gh", "  ij"])
-        #expect(ChapterSync.wrapped(String(repeating: " ", count: 8) + "x y", width: 4) == [String(repeating: " ", count: 8) + "x y"])
+        #expect(ChapterSync.wrapped("a bcdefghijklmnop qr", width: 10) == ["a", "  bcdefghi", "  jklmnop", "  qr"])
+        // an indentation wider than half the page: the continuation keeps half of it
+        #expect(ChapterSync.wrapped(String(repeating: " ", count: 8) + "xx yy", width: 10)
+                == [String(repeating: " ", count: 8) + "xx", String(repeating: " ", count: 7) + "yy"])
         for line in ["  the time traveller was here", "a  b   c d e  f", String(repeating: "ab ", count: 70)] {
             let pieces = ChapterSync.wrapped(line, width: 14)                // no word is cut
             #expect(pieces.allSatisfy { $0.count <= 14 })
@@ -122,8 +125,12 @@ import Testing
         let files = ["c/long.txt": "short\n" + String(repeating: "word ", count: 30) + "end\n"]
         s = ChapterSync(regions: s.regions) { files[$0]! }
         let out = try s.render("<!-- output: c/long.txt -->\n<!-- /output -->\n", chapter: "ch.md")
-        #expect(out.components(separatedBy: "\n").allSatisfy { $0.count <= ChapterSync.listingWidth })
-        #expect(out.contains("```text\nshort\nword word"))
+        let lines = out.components(separatedBy: "\n")
+        #expect(lines.allSatisfy { $0.count <= ChapterSync.listingWidth })
+        // the block holds the short line, then the long one's pieces, which give it back
+        let block = Array(lines.drop { $0 != "```text" }.dropFirst().prefix { $0 != "```" })
+        #expect(block.first == "short" && block.count > 2)
+        #expect(block.dropFirst(2).reduce(block[1]) { $0 + " " + $1.dropFirst(2) } == String(repeating: "word ", count: 30) + "end")
     }
 
     @Test func numbersInProseMustBeGeneratedQuotedOrCode() throws {
