@@ -74,6 +74,13 @@ private let lossShapes: [(N: Int, C: Int)] = [(1, 1), (1, 7), (3, 5), (4, 2), (9
                 expectAgree([fast.loss], [referenceLoss], "\(what), \(name): loss")
                 expectAgree(fast.dLogits, reference, "\(what), \(name): ∂L/∂z")
             }
+            // in Float, as chapter 6's tagger computes it: within Float rounding of the reference
+            // (a few units of 2⁻²⁴ on each logit, carried through the exponentials), while a
+            // wrong row or target would be off by far more
+            let float = SoftmaxCrossEntropy.meanLoss(logits: z.map(Float.init), rows: rows, targets: targets, classes: C)
+            #expect(abs(Double(float.loss) - referenceLoss) <= 1e-5 * max(1, abs(referenceLoss)), "\(what), Float: loss")
+            let worst = zip(float.dLogits, reference).map { abs(Double($0) - $1) }.max() ?? 0
+            #expect(worst <= 1e-6, "\(what), Float: ∂L/∂z off by \(worst)")
         }
     }
 
