@@ -7,8 +7,8 @@ import Foundation
 /// - `<!-- listing: PATH#REGION -->` … `<!-- /listing -->`: a Swift code block holding the region.
 ///   No line of it may be wider than `listingWidth` characters (GitHub cuts off the rest).
 /// - `<!-- output: FILE -->` … `<!-- /output -->`: a text block holding a generated file. A line
-///   wider than `listingWidth` is shown wrapped at a space, its continuation indented two more
-///   spaces than the line itself (`wrapped`); the file keeps it whole.
+///   wider than `listingWidth` is shown wrapped at a space, its continuation indented further
+///   than the line itself (`wrapped`); the file keeps it whole.
 /// - `<!-- table: FILE.csv -->` … `<!-- /table -->`: a generated CSV as a Markdown table.
 /// - `<!-- value: FILE.csv#ROW[@COLUMN] FORMAT -->TEXT<!-- /value -->`, inline: one number of a
 ///   generated CSV (the row whose first field is `ROW`; the second column unless `@COLUMN`),

@@ -79,6 +79,7 @@ private let lossShapes: [(N: Int, C: Int)] = [(1, 1), (1, 7), (3, 5), (4, 2), (9
             // wrong row or target would be off by far more
             let float = SoftmaxCrossEntropy.meanLoss(logits: z.map(Float.init), rows: rows, targets: targets, classes: C)
             #expect(abs(Double(float.loss) - referenceLoss) <= 1e-5 * max(1, abs(referenceLoss)), "\(what), Float: loss")
+            #expect(float.dLogits.count == reference.count, "\(what), Float: ∂L/∂z has \(float.dLogits.count) values")
             let worst = zip(float.dLogits, reference).map { abs(Double($0) - $1) }.max() ?? 0
             #expect(worst <= 1e-6, "\(what), Float: ∂L/∂z off by \(worst)")
         }
