@@ -346,29 +346,82 @@ public final class LockstepRegressors<S: Real> {
                         di[3 * H + j] = dO * o * (one - o)
                     }
                 }
-                // through h_{t-1} W_hhᵀ, for h_{t-1}: dh_{t-1} = Σ_j dgh_j W_hh[j, :] (plus z dh in a GRU)
-                for k in 0..<H {
-                    var sum = cell == .gru ? d[k] * trace.cache[(t * N + n) * 4 * H + H + k] : V()
-                    for j in 0..<gH { sum += dg[j] * w.wHH[j * H + k] }
-                    dp[k] = sum
+                // through h_{t-1} W_hhᵀ, for h_{t-1}: dh_{t-1} = Σ_j dgh_j W_hh[j, :] (plus z dh in a GRU),
+                // each sum over ascending j; four (or two, or one) of them side by side, so that
+                // one sum's additions do not wait for one another
+                func start(_ k: Int) -> V { cell == .gru ? d[k] * trace.cache[(t * N + n) * 4 * H + H + k] : V() }
+                var k = 0
+                while k + 4 <= H {
+                    var s0 = start(k), s1 = start(k + 1), s2 = start(k + 2), s3 = start(k + 3)
+                    for j in 0..<gH {
+                        let g = dg[j], row = w.wHH + j * H + k
+                        s0 += g * row[0]; s1 += g * row[1]; s2 += g * row[2]; s3 += g * row[3]
+                    }
+                    dp[k] = s0; dp[k + 1] = s1; dp[k + 2] = s2; dp[k + 3] = s3
+                    k += 4
+                }
+                if k + 2 <= H {
+                    var s0 = start(k), s1 = start(k + 1)
+                    for j in 0..<gH { let g = dg[j], row = w.wHH + j * H + k; s0 += g * row[0]; s1 += g * row[1] }
+                    dp[k] = s0; dp[k + 1] = s1
+                    k += 2
+                }
+                if k < H {
+                    var s0 = start(k)
+                    for j in 0..<gH { s0 += dg[j] * w.wHH[j * H + k] }
+                    dp[k] = s0
                 }
             }
             dh.update(from: dhPrev, count: NH)
         }
         // the weights, all steps in ascending order: dW_hh += Σ dgh ⊗ h_{t-1}, dW_ih += Σ dgi x_t,
         // db_ih += Σ dgi, db_hh += Σ dgh
+        // Each sum is kept in a register over all steps and windows (four weights of a row of
+        // dW_hh at a time, or two, or one), rather than loaded and stored at every step.
         let dWih = allocate(gH), dWhh = allocate(gH * H), dbih = allocate(gH), dbhh = allocate(gH)
         defer { for p in [dWih, dWhh, dbih, dbhh] { p.deallocate() } }
-        for t in 0..<T {
-            for n in 0..<N {
-                let di = dGi + (t * N + n) * gH, dg = dGh + (t * N + n) * gH, hp = trace.states + t * NH + n * H
-                let xv = V(repeating: x[n * T + t])
-                for j in 0..<gH {
-                    for k in 0..<H { dWhh[j * H + k] += dg[j] * hp[k] }
-                    dWih[j] += di[j] * xv
-                    dbih[j] += di[j]; dbhh[j] += dg[j]
+        for j in 0..<gH {
+            var k = 0
+            while k + 4 <= H {
+                var s0 = V(), s1 = V(), s2 = V(), s3 = V()
+                for tn in 0..<(T * N) {
+                    let g = dGh[tn * gH + j], hp = trace.states + tn * H + k   // h_{t-1} of step t, window n
+                    s0 += g * hp[0]; s1 += g * hp[1]; s2 += g * hp[2]; s3 += g * hp[3]
+                }
+                dWhh[j * H + k] = s0; dWhh[j * H + k + 1] = s1; dWhh[j * H + k + 2] = s2; dWhh[j * H + k + 3] = s3
+                k += 4
+            }
+            if k + 2 <= H {
+                var s0 = V(), s1 = V()
+                for tn in 0..<(T * N) {
+                    let g = dGh[tn * gH + j], hp = trace.states + tn * H + k
+                    s0 += g * hp[0]; s1 += g * hp[1]
+                }
+                dWhh[j * H + k] = s0; dWhh[j * H + k + 1] = s1
+                k += 2
+            }
+            if k < H {
+                var s0 = V()
+                for tn in 0..<(T * N) { s0 += dGh[tn * gH + j] * trace.states[tn * H + k] }
+                dWhh[j * H + k] = s0
+            }
+        }
+        // dW_ih, db_ih and db_hh, two rows at a time (six sums side by side), then the last row
+        var j = 0
+        while j < gH {
+            let pair = j + 1 < gH
+            var wi0 = V(), bi0 = V(), bh0 = V(), wi1 = V(), bi1 = V(), bh1 = V()
+            for t in 0..<T {
+                for n in 0..<N {
+                    let xv = V(repeating: x[n * T + t]), tn = (t * N + n) * gH + j
+                    let di0 = dGi[tn]
+                    wi0 += di0 * xv; bi0 += di0; bh0 += dGh[tn]
+                    if pair { let di1 = dGi[tn + 1]; wi1 += di1 * xv; bi1 += di1; bh1 += dGh[tn + 1] }
                 }
             }
+            dWih[j] = wi0; dbih[j] = bi0; dbhh[j] = bh0
+            if pair { dWih[j + 1] = wi1; dbih[j + 1] = bi1; dbhh[j + 1] = bh1 }
+            j += 2
         }
         add(dWih, count: gH, to: parameters[0])
         add(dWhh, count: gH * H, to: parameters[1])
