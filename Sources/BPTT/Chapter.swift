@@ -47,7 +47,7 @@ struct BPTTChapter {
         // Jobs that train run in parallel; each has its own seed.
         enum Job {
             case gradcheck([GradientTable.Row]), decay(GradientDecay.Result)
-            case clipping([ClippingRun.Record], [ClippingRun.Record]), truncation([[Double]])
+            case clipping([ClippingRun.Record], [ClippingRun.Record]), truncation(Double)
         }
         var decay = GradientDecay()
         var clipping = ClippingRun()
@@ -58,21 +58,21 @@ struct BPTTChapter {
             truncation.iterations = 20; truncation.windows = [2, 8]; truncation.delays = [1, 4]; truncation.hidden = 8
             truncation.length = 8; truncation.testSequences = 16
         }
+        // the truncation experiment is one job per window and delay, the longest job otherwise
+        let pairs = truncation.windows.flatMap { k in truncation.delays.map { d in (k, d) } }
         let jobs: [(Cancellation) throws -> Job] = [
             { _ in .gradcheck(GradientTable.run(seed: seed)) },
             { _ in .decay(decay.run(seed: seed &+ 100)) },
             { _ in .clipping(clipping.train(clip: false, seed: seed &+ 200), clipping.train(clip: true, seed: seed &+ 200)) },
-            { _ in
-                .truncation(truncation.windows.map { k in
-                    truncation.delays.map { d in truncation.run(window: k, delay: d, seed: seed &+ 300) }
-                })
-            },
-        ]
+        ] + pairs.map { k, d in { _ in .truncation(truncation.run(window: k, delay: d, seed: seed &+ 300)) } }
         let results = try parallelMap(jobs)
+        let runs: [Double] = results.dropFirst(3).compactMap { if case let .truncation(a) = $0 { a } else { nil } }
         guard case let .gradcheck(rows) = results[0], case let .decay(decayResult) = results[1],
-              case let .clipping(unclipped, clipped) = results[2], case let .truncation(accuracy) = results[3] else {
+              case let .clipping(unclipped, clipped) = results[2], runs.count == pairs.count else {
             preconditionFailure("jobs returned out of order")
         }
+        let D = truncation.delays.count
+        let accuracy = truncation.windows.indices.map { i in Array(runs[(i * D)..<((i + 1) * D)]) }
 
         // Gradient checks.
         out.add("gradcheck.csv", GradientTable.table(rows))
