@@ -45,35 +45,41 @@ public enum MatrixProduct {
 
     // snippet.tile
     /// The kernel of the `nn` and `tn` forms: four rows by two vectors of columns of `C` (eight
-    /// vector accumulators; 4 × 8 in `Double`, 4 × 16 in `Float`),
-    /// `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending `k`, where `A[i, k]` is at
-    /// `a[i * aRow + k * aCol]` and `B[k, 0 ..< 2L]` at `b + k * bStep` (a row of `B` itself, or of
-    /// a packed panel).
+    /// vector accumulators of `W` lanes each), `C[i, j] += Σ_k A[i, k] · B[k, j]` over ascending
+    /// `k`, where `A[i, k]` is at `a[i * aRow + k * aCol]` and `B[k, 0 ..< 2W]` at `b + k * bStep`
+    /// (a row of `B` itself, or of a packed panel). `V` is `S.Vector` (a 256-bit register: four
+    /// `Double`s or eight `Float`s), or `S.Wide` on a machine with 512-bit registers.
     @inline(__always)
-    static func tile<S: Real>(k: Int, a: UnsafePointer<S>, aRow: Int, aCol: Int,
-                              b: UnsafePointer<S>, bStep: Int,
-                              c: UnsafeMutablePointer<S>, ldc: Int) {
-        let L = S.lanes
+    static func tile<S: Real, V: SIMD>(_: V.Type, k: Int, a: UnsafePointer<S>, aRow: Int,
+                                       aCol: Int, b: UnsafePointer<S>, bStep: Int,
+                                       c: UnsafeMutablePointer<S>, ldc: Int) where V.Scalar == S {
+        let W = V.scalarCount
+        @inline(__always) func load(_ p: UnsafePointer<S>) -> V {
+            UnsafeRawPointer(p).loadUnaligned(as: V.self)
+        }
+        @inline(__always) func store(_ v: V, _ p: UnsafeMutablePointer<S>) {
+            UnsafeMutableRawPointer(p).storeBytes(of: v, as: V.self)
+        }
         let c0 = c, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-        var x0 = S.load(c0), y0 = S.load(c0 + L)
-        var x1 = S.load(c1), y1 = S.load(c1 + L)
-        var x2 = S.load(c2), y2 = S.load(c2 + L)
-        var x3 = S.load(c3), y3 = S.load(c3 + L)
+        var x0 = load(c0), y0 = load(c0 + W)
+        var x1 = load(c1), y1 = load(c1 + W)
+        var x2 = load(c2), y2 = load(c2 + W)
+        var x3 = load(c3), y3 = load(c3 + W)
         var bp = b, ap = a
         for _ in 0..<k {
-            let b0 = S.load(bp), b1 = S.load(bp + L)
-            let a0 = S.Vector(repeating: ap[0]), a1 = S.Vector(repeating: ap[aRow])
-            let a2 = S.Vector(repeating: ap[2 * aRow]), a3 = S.Vector(repeating: ap[3 * aRow])
+            let b0 = load(bp), b1 = load(bp + W)
+            let a0 = V(repeating: ap[0]), a1 = V(repeating: ap[aRow])
+            let a2 = V(repeating: ap[2 * aRow]), a3 = V(repeating: ap[3 * aRow])
             x0 += a0 * b0; y0 += a0 * b1
             x1 += a1 * b0; y1 += a1 * b1
             x2 += a2 * b0; y2 += a2 * b1
             x3 += a3 * b0; y3 += a3 * b1
             bp += bStep; ap += aCol
         }
-        S.store(x0, c0); S.store(y0, c0 + L)
-        S.store(x1, c1); S.store(y1, c1 + L)
-        S.store(x2, c2); S.store(y2, c2 + L)
-        S.store(x3, c3); S.store(y3, c3 + L)
+        store(x0, c0); store(y0, c0 + W)
+        store(x1, c1); store(y1, c1 + W)
+        store(x2, c2); store(y2, c2 + W)
+        store(x3, c3); store(y3, c3 + W)
     }
     // snippet.end
 
@@ -92,7 +98,7 @@ public enum MatrixProduct {
         while i + 4 <= m {
             var j = 0
             while j + 2 * L <= n {
-                tile(k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: b + j, bStep: ldb, c: c + i * ldc + j, ldc: ldc)
+                tile(S.Vector.self, k: k, a: a + i * aRow, aRow: aRow, aCol: aCol, b: b + j, bStep: ldb, c: c + i * ldc + j, ldc: ldc)
                 j += 2 * L
             }
             if j < n { rowsTail(rows: i..<(i + 4), cols: j..<n, k: k, a: a, aRow: aRow, aCol: aCol, b: b, ldb: ldb, c: c, ldc: ldc) }
@@ -310,22 +316,34 @@ public enum MatrixProduct {
     /// Rows of `A` from which packing a block of `B` pays for the copy.
     static let packRows = 16
 
+    /// Whether the packed products use `S.Wide` panels and tiles: with 32 vector registers
+    /// (AVX-512), whose 512-bit registers hold a `Wide`, so that one instruction does the work of
+    /// two. Every element still sums over ascending `k`, so the bits are those of `S.Vector` tiles.
+#if REGISTERS32
+    static let wideTiles = true
+#else
+    static let wideTiles = false
+#endif
+
     /// One block of `C[M, N] += A · B`: `B` copied into panels of two vectors of columns
-    /// (`[K, 2L]` each, contiguous; for `Bᵀ` the copy is also the transpose), then `tile` over
-    /// them, four rows of `C` at a time (for `Aᵀ`, each four rows first copied into `strip`,
-    /// `[K, 4]`). The rows and columns left over sum in the same order (ascending `k`), so every
-    /// element of `C` gets the bits of the scalar loop.
+    /// (`[K, 2W]` each, contiguous: first as many of two `Wide`s as fit, when `wideTiles`, then of
+    /// two `Vector`s; for `Bᵀ` the copy is also the transpose), then `tile` over them, four rows
+    /// of `C` at a time (for `Aᵀ`, each four rows first copied into `strip`, `[K, 4]`). The rows
+    /// and columns left over sum in the same order (ascending `k`), so every element of `C` gets
+    /// the bits of the scalar loop.
     @inline(__always)
     static func packedBlock<S: Real>(m: Int, n: Int, k: Int, a: Layout<S>, b: Layout<S>, c: UnsafeMutablePointer<S>, ldc: Int,
                                      panels: UnsafeMutablePointer<S>, strip: UnsafeMutablePointer<S>) {
-        let L = S.lanes, width = 2 * L
-        let m4 = m & ~3, nPanels = n - n % width
-        for p in stride(from: 0, to: nPanels, by: width) {
-            let panel = panels + p * k
+        let L = S.lanes, narrow = 2 * L, wide = wideTiles ? 2 * S.Wide.scalarCount : narrow
+        let m4 = m & ~3, nWide = n - n % wide, nPanels = n - n % narrow
+        @inline(__always) func width(_ p: Int) -> Int { p < nWide ? wide : narrow }
+        var p = 0
+        while p < nPanels {
+            let width = width(p), panel = panels + p * k
             if b.column == 1 {
-                for kk in 0..<k {                         // rows of B, two vectors at a time
+                for kk in 0..<k {                         // rows of B, a vector at a time
                     let src = b.base + kk * b.row + p
-                    S.store(S.load(src), panel + kk * width); S.store(S.load(src + L), panel + kk * width + L)
+                    for q in stride(from: 0, to: width, by: L) { S.store(S.load(src + q), panel + kk * width + q) }
                 }
             } else {
                 for jj in 0..<width {                     // the transpose: row p + jj of Bᵀ
@@ -333,6 +351,7 @@ public enum MatrixProduct {
                     for kk in 0..<k { panel[kk * width + jj] = src[kk * b.row] }
                 }
             }
+            p += width
         }
         var i = 0
         while i < m4 {
@@ -347,23 +366,36 @@ public enum MatrixProduct {
                 }
                 rows = Layout(base: strip, row: 1, column: 4)
             }
-            for p in stride(from: 0, to: nPanels, by: width) {
-                tile(k: k, a: rows.base, aRow: rows.row, aCol: rows.column, b: panels + p * k, bStep: width, c: c + i * ldc + p, ldc: ldc)
+            var p = 0
+            while p < nWide {
+                tile(S.Wide.self, k: k, a: rows.base, aRow: rows.row, aCol: rows.column, b: panels + p * k, bStep: wide,
+                     c: c + i * ldc + p, ldc: ldc)
+                p += wide
+            }
+            while p < nPanels {
+                tile(S.Vector.self, k: k, a: rows.base, aRow: rows.row, aCol: rows.column, b: panels + p * k, bStep: narrow,
+                     c: c + i * ldc + p, ldc: ldc)
+                p += narrow
             }
             i += 4
         }
         // the rows a four-row tile leaves: one row by two vectors
         for i in m4..<m {
-            for p in stride(from: 0, to: nPanels, by: width) {
-                let ci = c + i * ldc + p
-                var x = S.load(ci), y = S.load(ci + L)
-                var ap = a.base + i * a.row, bp = UnsafePointer(panels + p * k)
-                for _ in 0..<k {
-                    let av = S.Vector(repeating: ap[0])
-                    x += av * S.load(bp); y += av * S.load(bp + L)
-                    ap += a.column; bp += width
+            var p = 0
+            while p < nPanels {
+                let width = width(p)
+                for q in stride(from: 0, to: width, by: narrow) {
+                    let ci = c + i * ldc + p + q
+                    var x = S.load(ci), y = S.load(ci + L)
+                    var ap = a.base + i * a.row, bp = UnsafePointer(panels + p * k + q)
+                    for _ in 0..<k {
+                        let av = S.Vector(repeating: ap[0])
+                        x += av * S.load(bp); y += av * S.load(bp + L)
+                        ap += a.column; bp += width
+                    }
+                    S.store(x, ci); S.store(y, ci + L)
                 }
-                S.store(x, ci); S.store(y, ci + L)
+                p += width
             }
         }
         // the columns past the last panel

@@ -9,6 +9,9 @@ import Foundation
 public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, CustomStringConvertible {
     /// `Lanes` values of this type in one vector register.
     associatedtype Vector: SIMD where Vector.Scalar == Self
+    /// Two `Vector`s' lanes: one 512-bit register on a machine with AVX-512 (`REGISTERS32`),
+    /// where the products' kernel uses it; two 256-bit registers elsewhere.
+    associatedtype Wide: SIMD where Wide.Scalar == Self
     /// `p[i] ← tanh(p[i])` for `i < count` (`VectorMath.tanh`).
     static func tanh(_ p: UnsafeMutablePointer<Self>, count: Int)
     /// `p[i] ← σ(p[i])` for `i < count` (`VectorMath.sigmoid`).
@@ -22,6 +25,7 @@ public protocol Real: BinaryFloatingPoint, SIMDScalar, Sendable, Codable, Custom
 
 extension Double: Real {
     public typealias Vector = SIMD4<Double>
+    public typealias Wide = SIMD8<Double>
     @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.tanh(p, count: count) }
     @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Double>, count: Int) { VectorMath.sigmoid(p, count: count) }
     @inline(__always) public static func exp(_ x: SIMD8<Double>) -> SIMD8<Double> { VectorMath.exp(x) }
@@ -31,6 +35,7 @@ extension Double: Real {
 
 extension Float: Real {
     public typealias Vector = SIMD8<Float>
+    public typealias Wide = SIMD16<Float>
     @inline(__always) public static func tanh(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.tanh(p, count: count) }
     @inline(__always) public static func sigmoid(_ p: UnsafeMutablePointer<Float>, count: Int) { VectorMath.sigmoid(p, count: count) }
     @inline(__always) public static func exp(_ x: SIMD8<Float>) -> SIMD8<Float> { VectorMath.exp(x) }

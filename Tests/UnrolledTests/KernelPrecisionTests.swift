@@ -7,7 +7,7 @@ import Testing
 @Suite struct ProductPrecisionTests {
     static let shapes: [(Int, Int, Int)] = [(1, 1, 1), (1, 17, 5), (3, 8, 8), (4, 16, 3), (5, 9, 7), (7, 23, 13), (9, 128, 57),
                                            (2, 3, 1), (8, 2, 300), (12, 1, 40), (17, 40, 9), (20, 35, 33), (6, 17, 15), (5, 13, 0),
-                                           (33, 70, 21)]
+                                           (33, 70, 21), (21, 61, 19), (18, 29, 33)]
 
     func values<S: Real>(_ n: Int, _ rng: inout SeededRandom, as _: S.Type) -> [S] { randomValues(n, &rng).map { S($0) } }
 
@@ -67,6 +67,19 @@ import Testing
         #expect(Self.shapes.contains { MatrixProduct.packsTransposedB(m: $0.0, n: $0.1, k: $0.2, of: Float.self) })
         #expect(Self.shapes.contains { !MatrixProduct.packsTransposedB(m: $0.0, n: $0.1, k: $0.2, of: Float.self) && $0.2 >= 16 })
         #expect(!Self.shapes.contains { MatrixProduct.packsTransposedB(m: $0.0, n: $0.1, k: $0.2, of: Double.self) })
+    }
+
+    /// Packed blocks with panels of two `Wide`s (with AVX-512), a panel of two `Vector`s after them,
+    /// columns past the last panel and rows past the last four-row tile, in both precisions.
+    @Test func everyKindOfPanelIsExercised() {
+        func covered<S: Real>(_: S.Type) -> Bool {
+            let narrow = 2 * S.lanes, wide = 2 * S.Wide.scalarCount
+            return Self.shapes.contains { m, n, _ in
+                m >= MatrixProduct.packRows && m % 4 != 0 && n >= wide && n % wide >= narrow && n % narrow > 0
+            }
+        }
+        #expect(covered(Float.self))
+        #expect(covered(Double.self))
     }
 
     @Test(arguments: shapes) func floatFollowsTheDocumentedOrders(shape: (Int, Int, Int)) {
