@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Times the book's training steps in PyTorch (one thread) beside the chapters' own `--bench`, and
-prints both columns and their ratio.
+"""Times the book's training steps in PyTorch (one thread) beside the chapters' own `--bench` (one
+thread too), and prints both columns and their ratio.
 
 Optional: nothing else in the book needs Python. Usage, from any directory:
 
@@ -213,8 +213,10 @@ EXECUTABLES = {"classifier-tutorial-cell": "classifier", "char-toy": "char-model
 
 
 def ours(name, data):
-    """This book's ms per step for one experiment: its chapter's --bench, run now (release build)."""
-    out = subprocess.run([os.path.join(ROOT, ".build", "release", EXECUTABLES[name]), "--bench", "--data", data],
+    """This book's ms per step for one experiment: its chapter's --bench on one thread, as PyTorch
+    runs here, run now (release build)."""
+    out = subprocess.run([os.path.join(ROOT, ".build", "release", EXECUTABLES[name]), "--bench", "--data", data,
+                          "--threads", "1"],
                          check=True, capture_output=True, text=True).stdout
     rows = {r["experiment"]: float(r["ms_per_step"]) for r in csv.DictReader(io.StringIO("experiment,steps,seconds,ms_per_step\n" + out))}
     return rows[name]
