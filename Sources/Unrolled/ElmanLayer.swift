@@ -62,11 +62,13 @@ public final class ElmanLayer<S: Real>: SequenceLayer {
         states.withUnsafeMutableBufferPointer { sp in
             let s = sp.baseAddress!
             weightHH.value.withUnsafeBufferPointer { w in
+                // W_hh for every step: transposed once where the product reads it transposed
+                let wHH = MatrixProduct.RepeatedTransposedB(
+                    m: B, n: H, k: H, b: w.baseAddress!, ldb: H)
                 for t in 0..<T {
                     let hPrev = s + t * BH, h = s + (t + 1) * BH
                     // pre_t += h_{t-1} · W_hhᵀ                                            [B, H]
-                    MatrixProduct.addProductTransposedB(
-                        m: B, n: H, k: H, a: hPrev, lda: H, b: w.baseAddress!, ldb: H, c: h, ldc: H)
+                    wHH.addProduct(a: hPrev, lda: H, c: h, ldc: H)
                     // h_t = act(pre_t)
                     switch activation {
                     case .tanh: S.tanh(h, count: BH)

@@ -49,43 +49,41 @@ public final class GRULayer<S: Real>: SequenceLayer {
         let ghBias = broadcastRows(biasHH?.value, rows: B, n: G)
         let rz = UnsafeMutableBufferPointer<S>.allocate(capacity: B * 2 * H), n = UnsafeMutableBufferPointer<S>.allocate(capacity: BH)
         defer { rz.deallocate(); n.deallocate() }
-        for t in 0..<T {
-            // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
-            var gh = ghBias
-            states.withUnsafeBufferPointer { sp in
-                weightHH.value.withUnsafeBufferPointer { w in
-                    gh.withUnsafeMutableBufferPointer { g in
-                        MatrixProduct.addProductTransposedB(
-                            m: B, n: G, k: H, a: sp.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: g.baseAddress!, ldc: G)
-                    }
+        weightHH.value.withUnsafeBufferPointer { w in
+            let wHH = MatrixProduct.RepeatedTransposedB(m: B, n: G, k: H, b: w.baseAddress!, ldb: H)
+            for t in 0..<T {
+                // gh = h_{t-1} · W_hhᵀ + b_hh                                                  [B, 3H]
+                var gh = ghBias
+                states.withUnsafeBufferPointer { sp in
+                    gh.withUnsafeMutableBufferPointer { g in wHH.addProduct(a: sp.baseAddress! + t * BH, lda: H, c: g.baseAddress!, ldc: G) }
                 }
-            }
-            gi.withUnsafeBufferPointer { gi in
-                gh.withUnsafeBufferPointer { gh in
-                    states.withUnsafeMutableBufferPointer { st in
-                        cache.withUnsafeMutableBufferPointer { cache in
-                            // [r | z] = σ(gi_rz + gh_rz) for the whole batch, eight lanes at a time [B, 2H]
-                            for b in 0..<B {
-                                let giRow = (t * B + b) * G, ghRow = b * G
-                                for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
-                            }
-                            S.sigmoid(rz.baseAddress!, count: B * 2 * H)
-                            // n = tanh(gi_n + r ⊙ gh_n)                                               [B, H]
-                            for b in 0..<B {
-                                let giRow = (t * B + b) * G, ghRow = b * G
-                                for j in 0..<H { n[b * H + j] = gi[giRow + 2 * H + j] + rz[b * 2 * H + j] * gh[ghRow + 2 * H + j] }
-                            }
-                            S.tanh(n.baseAddress!, count: BH)
-                            for b in 0..<B {
-                                let ghRow = b * G, c = (t * B + b) * 4 * H
-                                for j in 0..<H {
-                                    let r = rz[b * 2 * H + j], z = rz[b * 2 * H + H + j], nj = n[b * H + j]
-                                    let hPrev = st[t * BH + b * H + j]
-                                    st[(t + 1) * BH + b * H + j] = (1 - z) * nj + z * hPrev
-                                    cache[c + j] = r
-                                    cache[c + H + j] = z
-                                    cache[c + 2 * H + j] = nj
-                                    cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+                gi.withUnsafeBufferPointer { gi in
+                    gh.withUnsafeBufferPointer { gh in
+                        states.withUnsafeMutableBufferPointer { st in
+                            cache.withUnsafeMutableBufferPointer { cache in
+                                // [r | z] = σ(gi_rz + gh_rz) for the whole batch, eight lanes at a time [B, 2H]
+                                for b in 0..<B {
+                                    let giRow = (t * B + b) * G, ghRow = b * G
+                                    for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
+                                }
+                                S.sigmoid(rz.baseAddress!, count: B * 2 * H)
+                                // n = tanh(gi_n + r ⊙ gh_n)                                               [B, H]
+                                for b in 0..<B {
+                                    let giRow = (t * B + b) * G, ghRow = b * G
+                                    for j in 0..<H { n[b * H + j] = gi[giRow + 2 * H + j] + rz[b * 2 * H + j] * gh[ghRow + 2 * H + j] }
+                                }
+                                S.tanh(n.baseAddress!, count: BH)
+                                for b in 0..<B {
+                                    let ghRow = b * G, c = (t * B + b) * 4 * H
+                                    for j in 0..<H {
+                                        let r = rz[b * 2 * H + j], z = rz[b * 2 * H + H + j], nj = n[b * H + j]
+                                        let hPrev = st[t * BH + b * H + j]
+                                        st[(t + 1) * BH + b * H + j] = (1 - z) * nj + z * hPrev
+                                        cache[c + j] = r
+                                        cache[c + H + j] = z
+                                        cache[c + 2 * H + j] = nj
+                                        cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+                                    }
                                 }
                             }
                         }

@@ -63,11 +63,11 @@ public final class LSTMLayer<S: Real>: SequenceLayer {
                 cells.withUnsafeMutableBufferPointer { cs in
                     cache.withUnsafeMutableBufferPointer { cache in
                         weightHH.value.withUnsafeBufferPointer { w in
+                            let wHH = MatrixProduct.RepeatedTransposedB(m: B, n: G, k: H, b: w.baseAddress!, ldb: H)
                             for t in 0..<T {
                                 let at = a.baseAddress! + t * B * G
                                 // a_t += h_{t-1} · W_hhᵀ                                           [B, 4H]
-                                MatrixProduct.addProductTransposedB(
-                                    m: B, n: G, k: H, a: st.baseAddress! + t * BH, lda: H, b: w.baseAddress!, ldb: H, c: at, ldc: G)
+                                wHH.addProduct(a: st.baseAddress! + t * BH, lda: H, c: at, ldc: G)
                                 // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, eight
                                 // lanes at a time                                                  [B, 3H], [B, H]
                                 for b in 0..<B {

@@ -481,6 +481,37 @@ public enum MatrixProduct {
         }
     }
 
+    /// `B [N, K]` of `addProductTransposedB` for many products of `m` rows with the same `B`: a
+    /// recurrent weight `W_hh`, multiplied once per time step. Where that function would copy `Bᵀ`
+    /// into panels in every call (`packsTransposedB`), `Bᵀ [K, N]` is transposed once here and
+    /// each product reads it as `addProduct` does; both sum every element over ascending `k`, so
+    /// the bits are the same. Otherwise each product is `addProductTransposedB` itself. `b` must
+    /// outlive the value (the layers make one inside `withUnsafeBufferPointer`).
+    public struct RepeatedTransposedB<S: Real> {
+        let m: Int, n: Int, k: Int, b: UnsafePointer<S>, ldb: Int
+        /// `Bᵀ [K, N]`, or `nil` where the products keep the dot products' order.
+        let transposed: [S]?
+
+        public init(m: Int, n: Int, k: Int, b: UnsafePointer<S>, ldb: Int) {
+            (self.m, self.n, self.k, self.b, self.ldb) = (m, n, k, b, ldb)
+            guard MatrixProduct.packsTransposedB(m: m, n: n, k: k, of: S.self) else { transposed = nil; return }
+            transposed = [S](unsafeUninitializedCapacity: k * n) { t, count in
+                for j in 0..<n { for kk in 0..<k { t[kk * n + j] = b[j * ldb + kk] } }
+                count = k * n
+            }
+        }
+
+        /// `C[M,N] += A[M,K] · B[N,K]ᵀ`, the bits of `addProductTransposedB`.
+        @inline(__always)
+        public func addProduct(a: UnsafePointer<S>, lda: Int, c: UnsafeMutablePointer<S>, ldc: Int) {
+            if let transposed {
+                MatrixProduct.addProduct(m: m, n: n, k: k, a: a, lda: lda, b: transposed, ldb: n, c: c, ldc: ldc)
+            } else {
+                MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: lda, b: b, ldb: ldb, c: c, ldc: ldc)
+            }
+        }
+    }
+
     /// Whether `addProductTransposedB` packs `Bᵀ` (ascending `k`) instead of taking dot products:
     /// in `Float`, for a product of at least `packRows` rows, two vectors of columns and `shortK`
     /// values of `k`, where the packed tile runs about 1.5 times as fast as the dot products

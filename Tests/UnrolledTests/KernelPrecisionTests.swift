@@ -82,6 +82,33 @@ import Testing
         #expect(covered(Double.self))
     }
 
+    /// A weight transposed once for many products gives each of them the bits of
+    /// `addProductTransposedB`, in both of its orders and both precisions.
+    @Test(arguments: shapes) func repeatedTransposedBKeepsTheBits(shape: (Int, Int, Int)) {
+        func check<S: Real>(_: S.Type) {
+            let (m, n, k) = shape
+            var rng = SeededRandom(seed: UInt64(m * 31 + n * 7 + k))
+            let b = values(n * (k + 2), &rng, as: S.self)       // ldb = k + 2: rows need not be contiguous
+            b.withUnsafeBufferPointer { bp in
+                let repeated = MatrixProduct.RepeatedTransposedB(m: m, n: n, k: k, b: bp.baseAddress!, ldb: k + 2)
+                #expect((repeated.transposed != nil) == MatrixProduct.packsTransposedB(m: m, n: n, k: k, of: S.self))
+                for _ in 0..<2 {
+                    let a = values(m * k, &rng, as: S.self), c = values(m * n, &rng, as: S.self)
+                    var once = c, direct = c
+                    a.withUnsafeBufferPointer { ap in
+                        once.withUnsafeMutableBufferPointer { cp in
+                            repeated.addProduct(a: ap.baseAddress!, lda: k, c: cp.baseAddress!, ldc: n)
+                        }
+                    }
+                    MatrixProduct.addProductTransposedB(m: m, n: n, k: k, a: a, lda: k, b: b, ldb: k + 2, c: &direct, ldc: n)
+                    #expect(once == direct, "\(S.self) \(m)×\(n)×\(k)")
+                }
+            }
+        }
+        check(Float.self)
+        check(Double.self)
+    }
+
     @Test(arguments: shapes) func floatFollowsTheDocumentedOrders(shape: (Int, Int, Int)) {
         checkRowsOfB(Float.self, m: shape.0, n: shape.1, k: shape.2)
         checkTransposedB(Float.self, m: shape.0, n: shape.1, k: shape.2)
