@@ -61,29 +61,38 @@ public final class GRULayer<S: Real>: SequenceLayer {
                     gh.withUnsafeBufferPointer { gh in
                         states.withUnsafeMutableBufferPointer { st in
                             cache.withUnsafeMutableBufferPointer { cache in
-                                // [r | z] = σ(gi_rz + gh_rz) for the whole batch, eight lanes at a time [B, 2H]
+                                let rz = rz.baseAddress!, n = n.baseAddress!, st = st.baseAddress!
+                                // [r | z] = σ(gi_rz + gh_rz) for the whole batch, a vector at a time [B, 2H]
                                 for b in 0..<B {
-                                    let giRow = (t * B + b) * G, ghRow = b * G
-                                    for j in 0..<(2 * H) { rz[b * 2 * H + j] = gi[giRow + j] + gh[ghRow + j] }
+                                    let giRow = gi.baseAddress! + (t * B + b) * G, ghRow = gh.baseAddress! + b * G
+                                    let rzRow = rz + b * 2 * H
+                                    S.vectors(2 * H) { j, c in
+                                        S.store(S.load(giRow + j, count: c) + S.load(ghRow + j, count: c), rzRow + j, count: c)
+                                    }
                                 }
-                                S.sigmoid(rz.baseAddress!, count: B * 2 * H)
+                                S.sigmoid(rz, count: B * 2 * H)
                                 // n = tanh(gi_n + r ⊙ gh_n)                                               [B, H]
                                 for b in 0..<B {
-                                    let giRow = (t * B + b) * G, ghRow = b * G
-                                    for j in 0..<H { n[b * H + j] = gi[giRow + 2 * H + j] + rz[b * 2 * H + j] * gh[ghRow + 2 * H + j] }
-                                }
-                                S.tanh(n.baseAddress!, count: BH)
-                                for b in 0..<B {
-                                    let ghRow = b * G, c = (t * B + b) * 4 * H
-                                    for j in 0..<H {
-                                        let r = rz[b * 2 * H + j], z = rz[b * 2 * H + H + j], nj = n[b * H + j]
-                                        let hPrev = st[t * BH + b * H + j]
-                                        st[(t + 1) * BH + b * H + j] = (1 - z) * nj + z * hPrev
-                                        cache[c + j] = r
-                                        cache[c + H + j] = z
-                                        cache[c + 2 * H + j] = nj
-                                        cache[c + 3 * H + j] = gh[ghRow + 2 * H + j]
+                                    let giN = gi.baseAddress! + (t * B + b) * G + 2 * H, ghN = gh.baseAddress! + b * G + 2 * H
+                                    let r = rz + b * 2 * H, nRow = n + b * H
+                                    S.vectors(H) { j, c in
+                                        let v = S.load(giN + j, count: c) + S.load(r + j, count: c) * S.load(ghN + j, count: c)
+                                        S.store(v, nRow + j, count: c)
                                     }
+                                }
+                                S.tanh(n, count: BH)
+                                // h_t = (1 − z) ⊙ n + z ⊙ h_{t-1}; the cache keeps r, z, n and gh_n [B, H]
+                                for b in 0..<B {
+                                    let r = rz + b * 2 * H, z = r + H, nRow = n + b * H
+                                    let hPrev = st + t * BH + b * H, h = st + (t + 1) * BH + b * H
+                                    S.vectors(H) { j, c in
+                                        let zj = S.load(z + j, count: c)
+                                        S.store((1 - zj) * S.load(nRow + j, count: c) + zj * S.load(hPrev + j, count: c), h + j, count: c)
+                                    }
+                                    let row = cache.baseAddress! + (t * B + b) * 4 * H
+                                    row.update(from: r, count: 2 * H)
+                                    (row + 2 * H).update(from: nRow, count: H)
+                                    (row + 3 * H).update(from: gh.baseAddress! + b * G + 2 * H, count: H)
                                 }
                             }
                         }
@@ -148,23 +157,33 @@ public final class GRULayer<S: Real>: SequenceLayer {
         let G = 3 * H, BH = B * H
         cache.withUnsafeBufferPointer { cache in
             states.withUnsafeBufferPointer { states in
-                dGi.withUnsafeMutableBufferPointer { dGi in
-                    dGh.withUnsafeMutableBufferPointer { dGh in
-                        for b in 0..<B {
-                            let c = (t * B + b) * 4 * H, row = (t * B + b) * G
-                            for j in 0..<H {
-                                let r = cache[c + j], z = cache[c + H + j], n = cache[c + 2 * H + j], ghn = cache[c + 3 * H + j]
-                                let hPrev = states[t * BH + b * H + j], d = dh[b * H + j]
-                                // through h_t = (1 - z) n + z h_{t-1}
-                                let dn = d * (1 - z), dz = d * (hPrev - n)
-                                dhPrev[b * H + j] = d * z
-                                // through n = tanh(gi_n + r ⊙ gh_n): to its argument, then to r and gh_n
-                                let dpn = dn * (1 - n * n)
-                                let dr = dpn * ghn
-                                // through the sigmoids of z and r
-                                let dpz = dz * z * (1 - z), dpr = dr * r * (1 - r)
-                                dGi[row + j] = dpr; dGi[row + H + j] = dpz; dGi[row + 2 * H + j] = dpn
-                                dGh[row + j] = dpr; dGh[row + H + j] = dpz; dGh[row + 2 * H + j] = dpn * r
+                dh.withUnsafeBufferPointer { dh in
+                    dhPrev.withUnsafeMutableBufferPointer { dhPrev in
+                        dGi.withUnsafeMutableBufferPointer { dGi in
+                            dGh.withUnsafeMutableBufferPointer { dGh in
+                                for b in 0..<B {
+                                    let c = cache.baseAddress! + (t * B + b) * 4 * H, row = (t * B + b) * G
+                                    let hPrevRow = states.baseAddress! + t * BH + b * H
+                                    let dhRow = dh.baseAddress! + b * H, dhPrevRow = dhPrev.baseAddress! + b * H
+                                    let dGiRow = dGi.baseAddress! + row, dGhRow = dGh.baseAddress! + row
+                                    S.vectors(H) { j, k in      // a vector of units at a time
+                                        let r = S.load(c + j, count: k), z = S.load(c + H + j, count: k)
+                                        let n = S.load(c + 2 * H + j, count: k), ghn = S.load(c + 3 * H + j, count: k)
+                                        let hPrev = S.load(hPrevRow + j, count: k), d = S.load(dhRow + j, count: k)
+                                        // through h_t = (1 - z) n + z h_{t-1}
+                                        let dn = d * (1 - z), dz = d * (hPrev - n)
+                                        S.store(d * z, dhPrevRow + j, count: k)
+                                        // through n = tanh(gi_n + r ⊙ gh_n): to its argument, then to r and gh_n
+                                        let dpn = dn * (1 - n * n)
+                                        let dr = dpn * ghn
+                                        // through the sigmoids of z and r
+                                        let dpz = dz * z * (1 - z), dpr = dr * r * (1 - r)
+                                        S.store(dpr, dGiRow + j, count: k); S.store(dpz, dGiRow + H + j, count: k)
+                                        S.store(dpn, dGiRow + 2 * H + j, count: k)
+                                        S.store(dpr, dGhRow + j, count: k); S.store(dpz, dGhRow + H + j, count: k)
+                                        S.store(dpn * r, dGhRow + 2 * H + j, count: k)
+                                    }
+                                }
                             }
                         }
                     }

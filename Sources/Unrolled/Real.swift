@@ -57,6 +57,28 @@ extension Real {
         UnsafeMutableRawPointer(p).storeBytes(of: v, as: Vector.self)
     }
 
+    /// The `count` values at `p` (`count ≤ lanes`) in a vector's first lanes, zeros after them.
+    @inline(__always) static func load(_ p: UnsafePointer<Self>, count: Int) -> Vector {
+        if count == lanes { return load(p) }
+        var v = Vector()
+        for l in 0..<count { v[l] = p[l] }
+        return v
+    }
+
+    /// Stores the first `count` lanes of `v` (`count ≤ lanes`) at `p`.
+    @inline(__always) static func store(_ v: Vector, _ p: UnsafeMutablePointer<Self>, count: Int) {
+        if count == lanes { store(v, p); return }
+        for l in 0..<count { p[l] = v[l] }
+    }
+
+    /// Element-wise work over `0 ..< count`, a vector at a time: `body(j, n)` for
+    /// `j = 0, L, 2L, …`, with `n = min(L, count − j)` lanes (the last vector may be partial).
+    /// The lanes are independent, so each element gets the bits of a scalar loop.
+    @inline(__always) static func vectors(_ count: Int, _ body: (Int, Int) -> Void) {
+        var j = 0
+        while j < count { body(j, Swift.min(lanes, count - j)); j += lanes }
+    }
+
     /// The sum of a vector's lanes in a fixed order, neighbours first:
     /// `(v0 + v1) + (v2 + v3)` for four lanes, `((v0 + v1) + (v2 + v3)) + ((v4 + v5) + (v6 + v7))`
     /// for eight.
