@@ -68,38 +68,41 @@ public final class LSTMLayer<S: Real>: SequenceLayer {
                                 let at = a.baseAddress! + t * B * G
                                 // a_t += h_{t-1} · W_hhᵀ                                           [B, 4H]
                                 wHH.addProduct(a: st.baseAddress! + t * BH, lda: H, c: at, ldc: G)
-                                // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, eight
-                                // lanes at a time                                                  [B, 3H], [B, H]
+                                // i, f, o = σ(a_i, a_f, a_o) and g = tanh(a_g) for the whole batch, a
+                                // vector at a time                                                 [B, 3H], [B, H]
+                                let ifo = ifo.baseAddress!, tg = tg.baseAddress!, tc = tc.baseAddress!
+                                let st = st.baseAddress!, cs = cs.baseAddress!
                                 for b in 0..<B {
-                                    let row = b * G
-                                    for j in 0..<H {
-                                        ifo[b * 3 * H + j] = at[row + j]
-                                        ifo[b * 3 * H + H + j] = at[row + H + j]
-                                        ifo[b * 3 * H + 2 * H + j] = at[row + 3 * H + j]
-                                        tg[b * H + j] = at[row + 2 * H + j]
-                                    }
+                                    let row = at + b * G
+                                    (ifo + b * 3 * H).update(from: row, count: 2 * H)
+                                    (ifo + b * 3 * H + 2 * H).update(from: row + 3 * H, count: H)
+                                    (tg + b * H).update(from: row + 2 * H, count: H)
                                 }
-                                S.sigmoid(ifo.baseAddress!, count: B * 3 * H)
-                                S.tanh(tg.baseAddress!, count: BH)
+                                S.sigmoid(ifo, count: B * 3 * H)
+                                S.tanh(tg, count: BH)
                                 // c_t = f ⊙ c_{t-1} + i ⊙ g, kept in tc until its tanh                 [B, H]
                                 for b in 0..<B {
-                                    for j in 0..<H {
-                                        let i = ifo[b * 3 * H + j], f = ifo[b * 3 * H + H + j], g = tg[b * H + j]
-                                        let cNew = f * cs[t * BH + b * H + j] + i * g
-                                        cs[(t + 1) * BH + b * H + j] = cNew
-                                        tc[b * H + j] = cNew
+                                    let i = ifo + b * 3 * H, f = i + H, g = tg + b * H
+                                    let cPrev = cs + t * BH + b * H, cNew = cs + (t + 1) * BH + b * H
+                                    S.vectors(H) { j, n in
+                                        let v = S.load(f + j, count: n) * S.load(cPrev + j, count: n)
+                                            + S.load(i + j, count: n) * S.load(g + j, count: n)
+                                        S.store(v, cNew + j, count: n)
                                     }
+                                    (tc + b * H).update(from: cNew, count: H)
                                 }
-                                S.tanh(tc.baseAddress!, count: BH)
-                                // h_t = o ⊙ tanh(c_t)
+                                S.tanh(tc, count: BH)
+                                // h_t = o ⊙ tanh(c_t); the cache keeps i, f, g, o and tanh(c_t)
                                 for b in 0..<B {
-                                    let c = (t * B + b) * 5 * H
-                                    for j in 0..<H {
-                                        let o = ifo[b * 3 * H + 2 * H + j]
-                                        st[(t + 1) * BH + b * H + j] = o * tc[b * H + j]
-                                        cache[c + j] = ifo[b * 3 * H + j]; cache[c + H + j] = ifo[b * 3 * H + H + j]
-                                        cache[c + 2 * H + j] = tg[b * H + j]; cache[c + 3 * H + j] = o; cache[c + 4 * H + j] = tc[b * H + j]
+                                    let o = ifo + b * 3 * H + 2 * H, h = st + (t + 1) * BH + b * H
+                                    S.vectors(H) { j, n in
+                                        S.store(S.load(o + j, count: n) * S.load(tc + b * H + j, count: n), h + j, count: n)
                                     }
+                                    let c = cache.baseAddress! + (t * B + b) * 5 * H
+                                    c.update(from: ifo + b * 3 * H, count: 2 * H)
+                                    (c + 2 * H).update(from: tg + b * H, count: H)
+                                    (c + 3 * H).update(from: o, count: H)
+                                    (c + 4 * H).update(from: tc + b * H, count: H)
                                 }
                             }
                         }
@@ -127,23 +130,30 @@ public final class LSTMLayer<S: Real>: SequenceLayer {
                         for t in stride(from: T - 1, through: 0, by: -1) {
                             if let dOutputs { for i in 0..<BH { dh[i] += dOutputs[t * BH + i] } }   // the loss reads h_t too
                             let da = dA.baseAddress! + t * B * G
-                            for b in 0..<B {
-                                let c = (t * B + b) * 5 * H, row = b * G
-                                for j in 0..<H {
-                                    let i = cache[c + j], f = cache[c + H + j], g = cache[c + 2 * H + j]
-                                    let o = cache[c + 3 * H + j], tc = cache[c + 4 * H + j]
-                                    let k = b * H + j
-                                    // through h_t = o ⊙ tanh(c_t): to o, and on to c_t beside its own gradient
-                                    let dO = dh[k] * tc
-                                    let dC = dc[k] + dh[k] * o * (1 - tc * tc)
-                                    // through c_t = f ⊙ c_{t-1} + i ⊙ g: to i, f, g and c_{t-1}
-                                    let dI = dC * g, dF = dC * cs[t * BH + k], dG = dC * i
-                                    dc[k] = dC * f
-                                    // through the sigmoids of i, f, o and the tanh of g
-                                    da[row + j] = dI * i * (1 - i)
-                                    da[row + H + j] = dF * f * (1 - f)
-                                    da[row + 2 * H + j] = dG * (1 - g * g)
-                                    da[row + 3 * H + j] = dO * o * (1 - o)
+                            dh.withUnsafeBufferPointer { dh in
+                                dc.withUnsafeMutableBufferPointer { dc in
+                                    for b in 0..<B {
+                                        let c = cache.baseAddress! + (t * B + b) * 5 * H, row = da + b * G
+                                        let dhRow = dh.baseAddress! + b * H, dcRow = dc.baseAddress! + b * H
+                                        let cPrev = cs.baseAddress! + t * BH + b * H
+                                        S.vectors(H) { j, n in              // a vector of units at a time
+                                            let i = S.load(c + j, count: n), f = S.load(c + H + j, count: n)
+                                            let g = S.load(c + 2 * H + j, count: n)
+                                            let o = S.load(c + 3 * H + j, count: n), tc = S.load(c + 4 * H + j, count: n)
+                                            let dhj = S.load(dhRow + j, count: n)
+                                            // through h_t = o ⊙ tanh(c_t): to o, and on to c_t beside its own gradient
+                                            let dO = dhj * tc
+                                            let dC = S.load(dcRow + j, count: n) + dhj * o * (1 - tc * tc)
+                                            // through c_t = f ⊙ c_{t-1} + i ⊙ g: to i, f, g and c_{t-1}
+                                            let dI = dC * g, dF = dC * S.load(cPrev + j, count: n), dG = dC * i
+                                            S.store(dC * f, dcRow + j, count: n)
+                                            // through the sigmoids of i, f, o and the tanh of g
+                                            S.store(dI * i * (1 - i), row + j, count: n)
+                                            S.store(dF * f * (1 - f), row + H + j, count: n)
+                                            S.store(dG * (1 - g * g), row + 2 * H + j, count: n)
+                                            S.store(dO * o * (1 - o), row + 3 * H + j, count: n)
+                                        }
+                                    }
                                 }
                             }
                             // through a_t ∋ h_{t-1} · W_hhᵀ, for h_{t-1}: dh_{t-1} = da_t · W_hh      [B, H]
