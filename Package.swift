@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "PlotTests", dependencies: ["Plot", "Diagrams"]),
         .testTarget(name: "LiterateTests", dependencies: ["Literate"]),
         // The chapters' own code (executable targets, reached with `@testable import`).
-        .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Classifier", "TimeSeries", "Unrolled", "Reference"]),
+        .testTarget(name: "ChapterTests", dependencies: ["CharModel", "Classifier", "TimeSeries", "WordModel", "Unrolled", "Reference"]),
     ],
     swiftLanguageModes: [.v6]
 )

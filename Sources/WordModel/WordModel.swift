@@ -61,8 +61,7 @@ final class WordModel {
         var trace = net.forward(.dense(embedding.forward(prompt)), steps: prompt.count, batch: 1)
         for _ in 0..<count {
             let z = head.forward(Array(trace.output.suffix(net.configuration.hiddenSize)), batch: 1)
-            // the k largest logits, ties to the smaller id
-            let top = Array(z.indices.sorted { z[$0] != z[$1] ? z[$0] > z[$1] : $0 < $1 }.prefix(k))
+            let top = Self.largest(k, of: z)   // the k largest logits, largest first
             let m = z[top[0]]
             let weights = top.map { exp(Double(z[$0] - m)) }
             var u = rng.uniform() * weights.reduce(0, +), next = top[k - 1]
@@ -72,6 +71,18 @@ final class WordModel {
                                 h0: trace.hN, c0: net.hasCellState ? trace.cN : nil)
         }
         return out
+    }
+
+    /// The ids of the `k` largest of `z`, largest first, ties to the smaller id: the first `k`
+    /// of all ids sorted that way, in one pass that keeps the best `k` seen so far, in order.
+    static func largest(_ k: Int, of z: [Precision]) -> [Int] {
+        func before(_ a: Int, _ b: Int) -> Bool { z[a] != z[b] ? z[a] > z[b] : a < b }
+        var top: [Int] = []
+        for i in z.indices where top.count < k || before(i, top[k - 1]) {
+            top.insert(i, at: top.firstIndex { before(i, $0) } ?? top.count)
+            if top.count > k { top.removeLast() }
+        }
+        return top
     }
     // snippet.end
 
@@ -83,8 +94,7 @@ final class WordModel {
         var trace = net.forward(.dense(embedding.forward(prompt)), steps: prompt.count, batch: 1)
         for _ in 0..<count {
             let z = head.forward(Array(trace.output.suffix(net.configuration.hiddenSize)), batch: 1)
-            // the k largest logits, ties to the smaller id, as in `sample`
-            let top = Array(z.indices.sorted { z[$0] != z[$1] ? z[$0] > z[$1] : $0 < $1 }.prefix(k))
+            let top = Self.largest(k, of: z)   // the k largest logits, as in `sample`
             // np.random.choice(top): each of the k with probability 1/k
             let next = top[rng.int(below: k)]
             out.append(next)
