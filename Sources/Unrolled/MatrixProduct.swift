@@ -481,6 +481,14 @@ public enum MatrixProduct {
         }
     }
 
+    /// `M [rows, columns]` (row `i` at `m + i · rowStride`) as `Mᵀ [columns, rows]`, contiguous.
+    static func transposed<S: Real>(_ m: UnsafePointer<S>, rows: Int, columns: Int, rowStride: Int) -> [S] {
+        [S](unsafeUninitializedCapacity: rows * columns) { t, count in
+            for i in 0..<rows { for j in 0..<columns { t[j * rows + i] = m[i * rowStride + j] } }
+            count = rows * columns
+        }
+    }
+
     /// `B [N, K]` of `addProductTransposedB` for many products of `m` rows with the same `B`: a
     /// recurrent weight `W_hh`, multiplied once per time step. Where that function would copy `Bᵀ`
     /// into panels in every call (`packsTransposedB`), `Bᵀ [K, N]` is transposed once here and
@@ -495,10 +503,7 @@ public enum MatrixProduct {
         public init(m: Int, n: Int, k: Int, b: UnsafePointer<S>, ldb: Int) {
             (self.m, self.n, self.k, self.b, self.ldb) = (m, n, k, b, ldb)
             guard MatrixProduct.packsTransposedB(m: m, n: n, k: k, of: S.self) else { transposed = nil; return }
-            transposed = [S](unsafeUninitializedCapacity: k * n) { t, count in
-                for j in 0..<n { for kk in 0..<k { t[kk * n + j] = b[j * ldb + kk] } }
-                count = k * n
-            }
+            transposed = MatrixProduct.transposed(b, rows: n, columns: k, rowStride: ldb)
         }
 
         /// `C[M,N] += A[M,K] · B[N,K]ᵀ`, the bits of `addProductTransposedB`.

@@ -171,7 +171,7 @@ extension SequenceInput {
                         return
                     }
                     // W's columns as rows, so that each lookup reads n contiguous values
-                    transposed(w, rows: n, columns: I).withUnsafeBufferPointer { columns in
+                    MatrixProduct.transposed(w.baseAddress!, rows: n, columns: I, rowStride: I).withUnsafeBufferPointer { columns in
                         for r in 0..<rows {
                             let row = o.baseAddress! + r * n, column = columns.baseAddress! + s[r] * n
                             for j in 0..<n { row[j] += column[j] }
@@ -202,7 +202,7 @@ extension SequenceInput {
                     }
                     // into ∂W's columns held as rows (each row's n additions contiguous), then
                     // back: every element gets the same additions in the same order as in place
-                    var columns = transposed(UnsafeBufferPointer(g), rows: n, columns: I)
+                    var columns = MatrixProduct.transposed(g.baseAddress!, rows: n, columns: I, rowStride: I)
                     columns.withUnsafeMutableBufferPointer { columns in
                         for r in 0..<rows {
                             let column = columns.baseAddress! + s[r] * n, row = d.baseAddress! + r * n
@@ -213,13 +213,6 @@ extension SequenceInput {
                 }
             }
         }
-    }
-
-    /// `m [rows, columns]` → `mᵀ [columns, rows]`.
-    private func transposed(_ m: UnsafeBufferPointer<S>, rows: Int, columns: Int) -> [S] {
-        var t = [S](repeating: 0, count: rows * columns)
-        for i in 0..<rows { for j in 0..<columns { t[j * rows + i] = m[i * columns + j] } }
-        return t
     }
 
     /// `∂x = dOut · W`, `[T·B, I]`; dense inputs only.
